@@ -1,0 +1,15 @@
+import type { Command } from './command.js';
+import { generalUsage } from './usage.js';
+
+export const helpCommand: Command = {
+  name: 'help',
+  synopsis: '',
+  description: 'Print this help.',
+  options: [],
+  positionals: { min: 0 },
+  parsesArguments: false,
+  async run(_parsed, context) {
+    context.stdout.write(await generalUsage());
+    return 0;
+  },
+};

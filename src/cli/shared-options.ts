@@ -1,0 +1,40 @@
+// Options and texts that several commands share.
+import { NotImplementedError } from '../errors.js';
+import type { OptionSpec } from './command.js';
+
+export const archOption: OptionSpec = {
+  short: 'a',
+  long: 'arch',
+  value: 'ARCH',
+  help: "Platform to pick from a multi-platform image: x86_64, aarch64, ppc64le, amd64, arm64, arm64/v8 (default: this machine's)",
+};
+
+export const forceOption = (help: string): OptionSpec => ({ short: 'f', long: 'force', help });
+
+export const outputOption = (value: string, help: string): OptionSpec => ({ short: 'o', long: 'output', value, help });
+
+export const nameOption: OptionSpec = { short: 'n', long: 'name', value: 'NAME', help: 'Name of the container (default: derived from the image)' };
+
+export const envOption: OptionSpec = {
+  short: 'e',
+  long: 'env',
+  value: 'KEY[=VAL]',
+  repeatable: true,
+  help: 'Set an environment variable, or pass one from the host (repeatable)',
+};
+
+export const registrySchemes = [
+  ['docker://[USER@][REGISTRY#]IMAGE[:TAG|@DIGEST]', 'An image in a registry (default registry: Docker Hub)'],
+] as const;
+
+export const localSchemes = [
+  ['dockerd://IMAGE[:TAG]', "An image in the local Docker daemon's store"],
+  ['podman://IMAGE[:TAG]', "An image in the local Podman store"],
+] as const;
+
+/** The run function of a command whose capability is not built yet: an error, never a fake success. */
+export function notImplemented(name: string): () => Promise<number> {
+  return async () => {
+    throw new NotImplementedError(`enroot ${name}`);
+  };
+}

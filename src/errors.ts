@@ -1,0 +1,32 @@
+// Errors a user can cause. The CLI prints `[ERROR] <message>` for these and exits 1;
+// anything else is a bug and is reported the same way, without a stack trace unless ENROOT_DEBUG is set.
+
+/** A failure with a message meant for the user: it names the thing and, where possible, the fix. */
+export class EnrootError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EnrootError';
+  }
+}
+
+/** Bad command-line usage: the CLI prints the message, then the command's usage, and exits 1. */
+export class UsageError extends EnrootError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A command or capability that this build does not provide yet. Never a fake success. */
+export class NotImplementedError extends EnrootError {
+  constructor(what: string) {
+    super(`${what}: not implemented yet`);
+    this.name = 'NotImplementedError';
+  }
+}
+
+/** The text of any thrown value, for messages. */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
