@@ -1,0 +1,41 @@
+// Our squashfs 4.0 image writer (design decision 2). `unsquashfs` stays the extractor; there is no reader.
+//
+// Options
+//   defaultSquashfsOptions()        enroot's defaults: `-comp gzip -noD` (gzip metadata and fragments,
+//                                   uncompressed data blocks), 128 KiB blocks, xattrs, fragments, duplicate
+//                                   detection and the export table on.
+//   parseSquashOptions(words)       ENROOT_SQUASH_OPTIONS in mksquashfs syntax on top of the defaults, e.g.
+//                                   ['-comp', 'zstd', '-Xcompression-level', '3', '-b', '1M', '-exit-on-error'].
+//                                   Unsupported options throw an EnrootError naming the option.
+//
+// Streaming writer (import)
+//   const w = await SquashfsWriter.create(path, options);
+//   w.addDirectory(path, meta); await w.addFile(path, meta, size, chunks); w.addSymlink(path, meta, target);
+//   w.addHardlink(path, targetPath); w.addDevice(path, meta, 'char' | 'block', major, minor);
+//   w.addFifo(path, meta); w.addSocket(path, meta);
+//   await w.finish();   // or await w.abort() on failure
+//   Paths are relative and '/'-separated ('' is the root). Entries come in any order; missing parents are
+//   created as 0755 root:root directories and take their metadata if they are added later. A hardlink's
+//   target may come after the link. Await each addFile before adding the next entry; the writer keeps
+//   references to the chunks it is given until they are written, so a producer must not reuse them.
+//
+// Whole trees and atomic output (export)
+//   writeTreeImage(sourceDir, outputPath, options, { exclude, readXattrs })
+//   writeImageAtomically(outputPath, options, async (writer) => { ...adds... })
+//   Both write under a temporary name in the output's directory and rename at the end; on an error, SIGINT
+//   or SIGTERM the temporary file is removed.
+//
+// Times and determinism
+//   The same entries in the same order with the same options give byte-identical images when mkfsTime is
+//   set (SOURCE_DATE_EPOCH, or -mkfs-time): it becomes the superblock time and the time of implicit
+//   directories, and any later file time is clamped down to it (times are also clamped into u32 seconds).
+//   -all-time sets every inode's time. Without mkfsTime the superblock gets the current time.
+//
+// Format notes: data blocks that are all zeros are stored as sparse blocks; file tails are packed into
+// fragments; identical contents are stored once (hashed only when another file has the same size);
+// extended inodes are used only where needed; xattrs outside user./trusted./security. are not stored.
+export { defaultSquashfsOptions, parseSquashOptions, parseBlockSize, type SquashfsOptions, type CompressorName } from './options.js';
+export { SquashfsWriter, type FileContents } from './writer.js';
+export type { EntryMeta } from './tree.js';
+export type { Xattrs } from './xattrs.js';
+export { writeTreeImage, writeImageAtomically, type TreeImageHooks } from './tree-image.js';

@@ -1,0 +1,141 @@
+// Whole images from a directory on disk (enroot export), and the temporary-name-then-rename wrapper that
+// every image output goes through: nothing half-written is left behind on an error, SIGINT or SIGTERM.
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, unlinkSync, type Stats } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { SquashfsOptions } from './options.js';
+import type { EntryMeta } from './tree.js';
+import { SquashfsWriter } from './writer.js';
+import type { Xattrs } from './xattrs.js';
+
+export interface TreeImageHooks {
+  /** True leaves an entry out (a directory with everything below it). `relPath` is '/'-separated, without a leading '/'. */
+  exclude?: (relPath: string, stat: Stats) => boolean;
+  /** The extended attributes of an entry (Node has no xattr API of its own); without it none are stored. */
+  readXattrs?: (absolutePath: string) => Xattrs | undefined;
+}
+
+/** Read size for file contents: a multiple of every block size, so blocks are views of the chunks. */
+const READ_CHUNK = 1024 * 1024;
+
+/**
+ * Create the image at `outputPath` through `fill`, under a temporary name in the same directory that is
+ * renamed over `outputPath` at the end and removed on any failure or on SIGINT/SIGTERM.
+ */
+export async function writeImageAtomically(
+  outputPath: string,
+  options: SquashfsOptions,
+  fill: (writer: SquashfsWriter) => Promise<void>,
+): Promise<void> {
+  const temporary = join(dirname(outputPath), `.${basename(outputPath)}.${randomBytes(6).toString('hex')}.tmp`);
+  const removeTemporary = (): void => {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // already gone
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    removeTemporary();
+    stopWatching();
+    process.kill(process.pid, signal);
+  };
+  const stopWatching = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('exit', removeTemporary);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('exit', removeTemporary);
+  try {
+    const writer = await SquashfsWriter.create(temporary, options);
+    try {
+      await fill(writer);
+      await writer.finish();
+    } catch (err) {
+      await writer.abort();
+      throw err;
+    }
+    await rename(temporary, outputPath);
+  } catch (err) {
+    await unlink(temporary).catch(() => undefined);
+    throw err;
+  } finally {
+    stopWatching();
+  }
+}
+
+/** Write the tree under `sourceDir` into a new image at `outputPath`. */
+export async function writeTreeImage(sourceDir: string, outputPath: string, options: SquashfsOptions, hooks: TreeImageHooks = {}): Promise<void> {
+  await writeImageAtomically(outputPath, options, async (writer) => {
+    const firstNameOf = new Map<string, string>();
+    const metaOf = (path: string, stat: Stats): EntryMeta => ({
+      mode: stat.mode & 0o7777,
+      uid: stat.uid,
+      gid: stat.gid,
+      mtime: Math.floor(stat.mtimeMs / 1000),
+      xattrs: hooks.readXattrs?.(path),
+    });
+    const visit = async (relDir: string, absDir: string): Promise<void> => {
+      for (const name of readdirSync(absDir).sort()) {
+        const rel = relDir === '' ? name : `${relDir}/${name}`;
+        const abs = join(absDir, name);
+        const stat = lstatSync(abs);
+        if (hooks.exclude?.(rel, stat)) continue;
+        if (stat.isDirectory()) {
+          writer.addDirectory(rel, metaOf(abs, stat));
+          await visit(rel, abs);
+          continue;
+        }
+        if (stat.nlink > 1) {
+          const key = `${stat.dev}:${stat.ino}`;
+          const first = firstNameOf.get(key);
+          if (first !== undefined) {
+            writer.addHardlink(rel, first);
+            continue;
+          }
+          firstNameOf.set(key, rel);
+        }
+        const meta = metaOf(abs, stat);
+        if (stat.isFile()) await writer.addFile(rel, meta, stat.size, readChunks(abs, stat.size));
+        else if (stat.isSymbolicLink()) writer.addSymlink(rel, meta, readlinkSync(abs));
+        else if (stat.isCharacterDevice() || stat.isBlockDevice()) {
+          const { major, minor } = splitDeviceNumber(stat.rdev);
+          writer.addDevice(rel, meta, stat.isCharacterDevice() ? 'char' : 'block', major, minor);
+        } else if (stat.isFIFO()) writer.addFifo(rel, meta);
+        else if (stat.isSocket()) writer.addSocket(rel, meta);
+      }
+    };
+    writer.addDirectory('', metaOf(sourceDir, lstatSync(sourceDir)));
+    await visit('', sourceDir);
+  });
+}
+
+/** A file's contents in chunks read with synchronous calls (cheaper than the thread pool for many small files). */
+async function* readChunks(path: string, size: number): AsyncGenerator<Buffer> {
+  const fd = openSync(path, 'r');
+  try {
+    let left = size;
+    while (left > 0) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, left));
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) return;
+      left -= read;
+      yield read === chunk.length ? chunk : chunk.subarray(0, read);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** glibc's dev_t layout: major in bits 8-19 and 32-43, minor in bits 0-7 and 12-31 and 44-63. */
+function splitDeviceNumber(rdev: number): { major: number; minor: number } {
+  const low = rdev >>> 0;
+  const high = Math.floor(rdev / 2 ** 32);
+  return {
+    major: ((low >>> 8) & 0xfff) | ((high & 0xfffff000) >>> 0),
+    minor: (low & 0xff) | ((low >>> 12) & 0xfff00),
+  };
+}

@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Logger } from '../../src/log/log.js';
+import { formatAmount, renderBar, startProgress } from '../../src/log/progress.js';
+
+function sink(isTTY: boolean, colours = true) {
+  const chunks: string[] = [];
+  return { chunks, stream: { isTTY, hasColors: () => colours, columns: 200, write: (chunk: string) => chunks.push(chunk) } };
+}
+
+test('plain prefixes when the stream is not a terminal', () => {
+  const { chunks, stream } = sink(false);
+  const logger = new Logger(stream);
+  logger.info('a');
+  logger.warn('b');
+  logger.error('c');
+  assert.deepEqual(chunks, ['[INFO] a\n', '[WARN] b\n', '[ERROR] c\n']);
+  assert.equal(logger.interactive, false);
+});
+
+test('only the prefix is coloured on a colour terminal', () => {
+  const { chunks, stream } = sink(true);
+  new Logger(stream).error('boom');
+  assert.equal(chunks[0], '\x1b[31m[ERROR]\x1b[0m boom\n');
+  const mono = sink(true, false);
+  new Logger(mono.stream).info('x');
+  assert.equal(mono.chunks[0], '[INFO] x\n');
+});
+
+test('progress draws nothing when not on a terminal', () => {
+  const { chunks, stream } = sink(false);
+  const progress = startProgress('Downloading', { total: 100, unit: 'bytes', stream });
+  progress.advance(50);
+  progress.done();
+  assert.deepEqual(chunks, []);
+});
+
+test('progress on a terminal redraws in place, at most every 100 ms, and ends the line', () => {
+  const { chunks, stream } = sink(true);
+  let now = 0;
+  const progress = startProgress('Downloading', { total: 2048, unit: 'bytes', stream, now: () => now });
+  progress.advance(1024);
+  now = 50;
+  progress.advance(512);
+  now = 1000;
+  progress.advance(512);
+  progress.done();
+  progress.done();
+  assert.equal(chunks.length, 4);
+  assert.ok(chunks.slice(0, 3).every((chunk) => chunk.startsWith('\r')));
+  assert.match(chunks[2] as string, /\[#{30}\] 100% 2\.0 KiB\/2\.0 KiB 2\.0 KiB\/s/);
+  assert.equal(chunks[3], '\n');
+});
+
+test('bar rendering and amounts', () => {
+  assert.equal(renderBar('Layers', 1, 4, 'items', 0), `Layers [${'#'.repeat(8)}${' '.repeat(22)}]  25% 1/4`);
+  assert.equal(formatAmount(512, 'bytes'), '512 B');
+  assert.equal(formatAmount(1536, 'bytes'), '1.5 KiB');
+  assert.equal(formatAmount(3 * 1024 ** 3, 'bytes'), '3.0 GiB');
+});
