@@ -11,14 +11,21 @@ import type { Settings } from './settings.js';
  */
 export function makeDirectories(dir: string): void {
   try {
+    makeDirectory(dir);
+  } catch (err) {
+    const parent = path.dirname(dir);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === dir) throw err;
+    makeDirectories(parent);
+    makeDirectory(dir);
+  }
+}
+
+/** One mkdir; a directory that already exists (perhaps made by a concurrent command) is fine. */
+function makeDirectory(dir: string): void {
+  try {
     fs.mkdirSync(dir, { mode: 0o700 });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' && fs.statSync(dir).isDirectory()) return;
-    const parent = path.dirname(dir);
-    if (code !== 'ENOENT' || parent === dir) throw err;
-    makeDirectories(parent);
-    fs.mkdirSync(dir, { mode: 0o700 });
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(dir).isDirectory()) throw err;
   }
 }
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Settings, describeSettings } from '../../src/config/settings.js';
-import { ensureSettingDirectory } from '../../src/config/directories.js';
+import { ensureSettingDirectory, makeDirectories } from '../../src/config/directories.js';
 import { EnrootError } from '../../src/errors.js';
 
 let dir: string;
@@ -201,6 +201,22 @@ describe('listing and directories', () => {
     assert.equal(byName.get('ENROOT_ALLOW_HTTP')?.source, 'environment');
     assert.equal(byName.get('ENROOT_REMAP_ROOT')?.source, 'not set');
     assert.equal(byName.get('ENROOT_DATA_PATH')?.source, 'default');
+  });
+
+  test('concurrent creators of the same directory tree all succeed', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const target = path.join(dir, 'x', 'y', 'z');
+    const moduleUrl = new URL('../../src/config/directories.js', import.meta.url).href;
+    const code = `import(${JSON.stringify(moduleUrl)}).then((m) => { for (let i = 0; i < 400; i++) { m.makeDirectories(${JSON.stringify(target)} + '/' + i + '/a/b'); } })`;
+    const runs = Array.from({ length: 4 }, () => new Promise<void>((resolve, reject) => {
+      const worker = new Worker(code, { eval: true });
+      worker.on('error', reject);
+      worker.on('exit', (status) => (status === 0 ? resolve() : reject(new Error(`worker exited ${status}`))));
+    }));
+    await Promise.all(runs);
+    assert.equal(fs.readdirSync(target).length, 400);
+    write(confFile, '');
+    assert.throws(() => makeDirectories(path.join(confFile, 'sub')), { code: 'ENOTDIR' });
   });
 
   test('directories are created on demand with mode 0700, and failures name the setting', () => {
