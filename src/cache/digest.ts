@@ -1,0 +1,53 @@
+// Content digests: only sha256 is supported (it is all registries use), written `sha256:<64 hex>`.
+import { createHash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { EnrootError } from '../errors.js';
+
+const SHA256_DIGEST = /^sha256:([0-9a-f]{64})$/;
+
+/** The hex part of a `sha256:<hex>` digest; anything else is an error naming `what` carries it. */
+export function digestHex(digest: string, what: string): string {
+  const match = SHA256_DIGEST.exec(digest);
+  if (match === null) {
+    const algorithm = digest.includes(':') ? digest.slice(0, digest.indexOf(':')) : digest;
+    throw new EnrootError(`Unsupported digest "${algorithm.slice(0, 40)}" in ${what}: only sha256 digests are supported`);
+  }
+  return match[1] as string;
+}
+
+export function sha256Digest(bytes: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+export class DigestMismatchError extends EnrootError {
+  constructor(what: string, expected: string, actual: string) {
+    super(`Checksum mismatch for ${what}: expected ${expected}, got ${actual}`);
+    this.name = 'DigestMismatchError';
+  }
+}
+
+/**
+ * Passes bytes through unchanged and fails at the end (or as soon as there are too many bytes)
+ * unless they hash to `expected`. `onMismatch` runs before the error is emitted.
+ */
+export function digestVerifier(expected: string, size: number | undefined, what: string, onMismatch: () => void = () => {}): Transform {
+  const hash = createHash('sha256');
+  let seen = 0;
+  const fail = (callback: TransformCallback, actual: string) => {
+    onMismatch();
+    callback(new DigestMismatchError(what, expected, actual));
+  };
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (size !== undefined && seen > size) return fail(callback, `more than ${size} bytes`);
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      const actual = `sha256:${hash.digest('hex')}`;
+      if (actual !== expected) return fail(callback, actual);
+      callback();
+    },
+  });
+}

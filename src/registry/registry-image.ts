@@ -1,0 +1,123 @@
+// The registry as an image source: `docker://` URI in, ImageSource out (config parsed, every layer in the
+// cache), and the manifest digest for `enroot digest`.
+import { EnrootError } from '../errors.js';
+import type { Settings } from '../config/settings.js';
+import { log as defaultLog, type Logger } from '../log/log.js';
+import { startProgress, type Progress } from '../log/progress.js';
+import { BlobCache } from '../cache/blob-cache.js';
+import { canonicalDockerUri, describeReference, parseDockerUri } from '../reference/docker-uri.js';
+import type { ImageConfig, ImageSource } from '../reference/image-source.js';
+import { requestedPlatform, type Platform } from '../reference/platform.js';
+import { downloadBlobs, type DownloadOptions } from './blob-download.js';
+import type { Descriptor } from './manifest.js';
+import { resolveImageManifest } from './manifest-resolution.js';
+import { withRegistrySession } from './registry-session.js';
+
+/** The config blob is too small to deserve a progress bar. */
+const NO_PROGRESS: Progress = { advance() {}, setTotal() {}, done() {} };
+
+export interface RegistryImageOptions {
+  /** The `--arch` value; default: this machine's architecture. */
+  arch?: string;
+  log?: Logger;
+}
+
+/** Image configs are small JSON documents; a larger one is refused rather than read into memory. */
+const CONFIG_LIMIT = 16 * 1024 * 1024;
+
+async function readConfig(descriptor: Descriptor, options: DownloadOptions, where: string): Promise<ImageConfig> {
+  if (descriptor.size > CONFIG_LIMIT) {
+    throw new EnrootError(`The image config of ${where} is ${descriptor.size} bytes, more than the ${CONFIG_LIMIT} this tool accepts`);
+  }
+  let bytes = await options.cache.read(descriptor.digest);
+  if (bytes === undefined) {
+    await downloadBlobs([descriptor], options);
+    bytes = await options.cache.read(descriptor.digest);
+    if (bytes === undefined) throw new EnrootError(`The image config ${descriptor.digest} vanished from the cache ${options.cache.directory}: run the command again`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new EnrootError(`Could not process JSON input: the image config of ${where} is not valid JSON`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new EnrootError(`Could not process JSON input: the image config of ${where} is not a JSON object`);
+  }
+  return { json: json as Record<string, unknown>, bytes, digest: descriptor.digest };
+}
+
+/** The platform an image config declares, completed from its index entry. */
+function configPlatform(config: Record<string, unknown>, fallback: Platform | undefined): Platform {
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const platform: Platform = {
+    os: text(config.os) ?? fallback?.os ?? '',
+    architecture: text(config.architecture) ?? fallback?.architecture ?? '',
+  };
+  const variant = text(config.variant) ?? fallback?.variant;
+  if (variant !== undefined) platform.variant = variant;
+  return platform;
+}
+
+/**
+ * Resolves a `docker://` URI to one image for the requested platform, downloads its config and the
+ * layers missing from the cache, and returns it as an ImageSource whose layers read from the cache.
+ */
+export async function openRegistryImage(uri: string, settings: Settings, options: RegistryImageOptions = {}): Promise<ImageSource> {
+  const log = options.log ?? defaultLog;
+  const reference = parseDockerUri(uri);
+  const wanted = requestedPlatform(options.arch);
+  const cache = BlobCache.open(settings);
+  const where = describeReference(reference);
+  return withRegistrySession(reference, settings, log, async (session) => {
+    const resolved = await resolveImageManifest(session.repository, reference, wanted, log);
+    const download = (progress: DownloadOptions['progress']): DownloadOptions => ({
+      cache,
+      repository: session.repository,
+      retries: Math.max(1, session.retries),
+      maxConnections: session.maxConnections,
+      progress,
+    });
+    const config = await readConfig(resolved.manifest.config, download(NO_PROGRESS), where);
+
+    const layers = resolved.manifest.layers;
+    const missing = [...new Map(layers.filter((layer) => !cache.has(layer.digest, layer.size)).map((layer) => [layer.digest, layer])).values()];
+    if (missing.length === 0) {
+      log.info('Found all layers in cache');
+    } else {
+      log.info(`Downloading ${missing.length} missing layers...`);
+      const total = missing.reduce((sum, layer) => sum + layer.size, 0);
+      const progress = startProgress('Downloading', { total, unit: 'bytes' });
+      try {
+        await downloadBlobs(missing, download(progress));
+      } finally {
+        progress.done();
+      }
+    }
+    const source: ImageSource = {
+      uri: canonicalDockerUri(reference),
+      manifestDigest: resolved.digest,
+      requestedPlatform: wanted,
+      platform: configPlatform(config.json, resolved.indexPlatform),
+      config,
+      layers: layers.map((layer) => ({
+        digest: layer.digest,
+        mediaType: layer.mediaType,
+        size: layer.size,
+        open: () => cache.open(layer.digest, layer.size),
+      })),
+    };
+    return source;
+  });
+}
+
+/** The digest of the image manifest `import` would use for this URI and platform, computed from its bytes. */
+export async function fetchManifestDigest(uri: string, settings: Settings, options: RegistryImageOptions = {}): Promise<string> {
+  const log = options.log ?? defaultLog;
+  const reference = parseDockerUri(uri);
+  const wanted = requestedPlatform(options.arch);
+  return withRegistrySession(reference, settings, log, async (session) => {
+    const resolved = await resolveImageManifest(session.repository, reference, wanted, undefined);
+    return resolved.digest;
+  });
+}
