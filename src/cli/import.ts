@@ -1,5 +1,6 @@
-import type { Command } from './command.js';
-import { archOption, localSchemes, notImplemented, outputOption, registrySchemes } from './shared-options.js';
+import { importImage } from '../image/import.js';
+import { optionValue, type Command } from './command.js';
+import { archOption, localSchemes, outputOption, registrySchemes } from './shared-options.js';
 
 export const importCommand: Command = {
   name: 'import',
@@ -8,5 +9,13 @@ export const importCommand: Command = {
   options: [archOption, outputOption('FILE', 'Image file to write (default: derived from URI, ending in .sqsh)')],
   positionals: { min: 1, max: 1 },
   schemes: [...registrySchemes, ...localSchemes],
-  run: notImplemented('import'),
+  async run(parsed, context) {
+    const arch = optionValue(parsed, 'arch');
+    const output = optionValue(parsed, 'output');
+    await importImage(parsed.args[0] as string, context.settings(), {
+      ...(arch === undefined ? {} : { arch }),
+      ...(output === undefined ? {} : { output }),
+    });
+    return 0;
+  },
 };
