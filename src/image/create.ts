@@ -1,0 +1,82 @@
+// enroot create: a squashfs image unpacked into a container root filesystem under ENROOT_DATA_PATH,
+// built beside it and renamed into place when complete.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { EnrootError } from '../errors.js';
+import { log } from '../log/log.js';
+import type { Settings } from '../config/settings.js';
+import { ensureSettingDirectory } from '../config/directories.js';
+import { validateName } from '../runtime/names.js';
+import { containerNameFromImage } from './output-names.js';
+import { StagedDirectory } from './staged-directory.js';
+import { applyContainerPermissions } from './container-permissions.js';
+
+const SQUASHFS_MAGIC = Buffer.from('hsqs');
+
+/** The real path of an image file, checked to be a squashfs image (spec 8.1 step 1). */
+export function resolveImageFile(image: string): string {
+  if (image === '') throw new EnrootError('Invalid argument: empty image path');
+  let real: string;
+  try {
+    real = fs.realpathSync(image);
+  } catch {
+    throw new EnrootError(`No such file or directory: ${path.resolve(image)}`);
+  }
+  if (!fs.statSync(real).isFile()) throw new EnrootError(`No such file or directory: ${real}`);
+  const head = Buffer.alloc(4);
+  const fd = fs.openSync(real, 'r');
+  try {
+    fs.readSync(fd, head, 0, 4, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (!head.equals(SQUASHFS_MAGIC)) throw new EnrootError(`Invalid image format: ${real} (not a squashfs image)`);
+  return real;
+}
+
+/** Runs unsquashfs, passing its output through to stderr; fails with its last line on error. */
+function unsquash(image: string, destination: string, processors: number, interactive: boolean): Promise<void> {
+  const args = ['-f', '-user-xattrs', '-d', destination];
+  if (processors > 0) args.push('-processors', String(processors));
+  if (!interactive) args.push('-no-progress');
+  args.push(image);
+  return new Promise((resolve, reject) => {
+    const child = spawn('unsquashfs', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let lastLines = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (interactive) process.stderr.write(chunk);
+      lastLines = (lastLines + chunk.toString('utf8')).slice(-2000);
+    });
+    child.on('error', (err) => reject(new EnrootError(`Command not found: unsquashfs (install squashfs-tools): ${err.message}`)));
+    child.on('close', (status) => {
+      if (status === 0) resolve();
+      else reject(new EnrootError(`Could not extract ${image}: ${lastLines.trim().split('\n').pop() ?? `unsquashfs exited with ${status}`}`));
+    });
+  });
+}
+
+export interface CreateOptions {
+  name?: string;
+  force: boolean;
+}
+
+/** Creates the container and returns its directory. */
+export async function createContainer(image: string, settings: Settings, options: CreateOptions): Promise<string> {
+  const imageFile = resolveImageFile(image);
+  const name = options.name ?? containerNameFromImage(imageFile);
+  validateName(name);
+  const target = path.join(ensureSettingDirectory(settings, 'ENROOT_DATA_PATH'), name);
+  if (!options.force && fs.existsSync(target)) throw new EnrootError(`File already exists: ${target}`);
+  log.info('Extracting squashfs filesystem...');
+  const staged = StagedDirectory.create(target);
+  try {
+    await unsquash(imageFile, staged.path, settings.integer('ENROOT_MAX_PROCESSORS'), log.interactive);
+    applyContainerPermissions(staged.path);
+    staged.commit(options.force);
+  } catch (err) {
+    staged.discard();
+    throw err;
+  }
+  return target;
+}

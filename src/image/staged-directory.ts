@@ -1,0 +1,94 @@
+// A directory built under a temporary sibling name and moved into place only when complete
+// (design decision 6). Interrupted by SIGINT or SIGTERM, the half-built directory is removed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { EnrootError, errorText } from '../errors.js';
+
+export class StagedDirectory {
+  private finished = false;
+
+  private constructor(
+    /** Where the result goes. */
+    readonly target: string,
+    /** Where it is built. */
+    readonly path: string,
+  ) {
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+    process.on('exit', this.removeNow);
+  }
+
+  /** A new empty staging directory next to `target` (mode 0700). */
+  static create(target: string): StagedDirectory {
+    try {
+      return new StagedDirectory(target, fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}.`)));
+    } catch (err) {
+      throw new EnrootError(`Could not create a directory next to ${target}: ${errorText(err)}`, { cause: err });
+    }
+  }
+
+  /** Moves the finished tree to the target; an existing target is replaced only when `replace` is set. */
+  commit(replace: boolean): void {
+    const previous = `${this.path}.previous`;
+    let movedAside = false;
+    try {
+      if (fs.existsSync(this.target)) {
+        if (!replace) throw new EnrootError(`File already exists: ${this.target}`);
+        fs.renameSync(this.target, previous);
+        movedAside = true;
+      }
+      fs.renameSync(this.path, this.target);
+    } catch (err) {
+      if (movedAside) fs.renameSync(previous, this.target);
+      this.discard();
+      throw err;
+    }
+    this.finished = true;
+    this.stopWatching();
+    if (movedAside) removeTree(previous);
+  }
+
+  /** Removes the staging directory (after a failure). */
+  discard(): void {
+    this.removeNow();
+    this.finished = true;
+    this.stopWatching();
+  }
+
+  private readonly removeNow = (): void => {
+    if (!this.finished) removeTree(this.path);
+  };
+
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    this.discard();
+    process.kill(process.pid, signal);
+  };
+
+  private stopWatching(): void {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+    process.off('exit', this.removeNow);
+  }
+}
+
+/** rm -rf that also copes with directories the tree made read-only. */
+export function removeTree(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    makeOwnerWritable(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function makeOwnerWritable(dir: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch {
+    return;
+  }
+  if (!stat.isDirectory()) return;
+  fs.chmodSync(dir, (stat.mode & 0o7777) | 0o700);
+  for (const name of fs.readdirSync(dir)) makeOwnerWritable(path.join(dir, name));
+}

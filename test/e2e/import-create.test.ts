@@ -1,0 +1,126 @@
+// import and create end to end, against a real registry, read back by unsquashfs.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { runEnroot } from '../fixtures/cli.js';
+import { makeEnrootHome } from '../fixtures/enroot-env.js';
+import { busyboxLayer, buildImage, buildIndex, pushImage } from '../fixtures/images.js';
+import { startRegistry, type RegistryFixture } from '../fixtures/registry.js';
+import { testUsers } from '../fixtures/users.js';
+
+let registry: RegistryFixture;
+
+before(async () => {
+  registry = await startRegistry('plain');
+  const base = busyboxLayer();
+  const app = await buildImage({
+    layers: [base, { entries: [{ path: 'etc/motd', content: 'hello\n' }, { path: 'bin/.wh.cat' }, { path: 'secret', content: 'x', mode: 0o200 }] }],
+    config: { Env: ['A=1', 'B=two words'], Cmd: ['/bin/sh', '-c', 'echo "$A"'], WorkingDir: '/srv/app', Labels: { owner: "o'brien" } },
+  });
+  await pushImage(registry, 'test/app', '1.0', app);
+  const arm = await buildImage({ layers: [base], architecture: 'arm64', variant: 'v8' });
+  await pushImage(registry, 'test/multi', 'latest', buildIndex([app, arm]));
+});
+after(async () => registry?.stop());
+
+const uri = (repository: string, tag = '1.0') => `docker://${registry.host}#${repository}:${tag}`;
+const unsquashCat = (image: string, file: string) => execFileSync('unsquashfs', ['-cat', image, file], { encoding: 'utf8' });
+const listing = (image: string) => execFileSync('unsquashfs', ['-lln', image], { encoding: 'utf8' });
+
+for (const user of testUsers()) {
+  describe(`as ${user.name}`, () => {
+    const home = makeEnrootHome(user);
+    const run = (args: string[], extra: Record<string, string> = {}) =>
+      runEnroot(args, { env: home.env({ ENROOT_ALLOW_HTTP: 'y', ...extra }), user, cwd: home.dir, timeoutMs: 120_000 });
+    after(() => home.remove());
+
+    test('import writes a root-owned image with provenance, never a credential, and the digest of enroot digest', async () => {
+      const withPassword = `docker://someone:hunter2secret@${registry.host}#test/app:1.0`;
+      const result = await run(['import', withPassword]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout, '');
+      const image = path.join(home.dir, 'test+app+1.0.sqsh');
+      const source = unsquashCat(image, '.enroot/source');
+      const digest = await run(['digest', uri('test/app')]);
+      assert.equal(source, `uri=docker://${registry.host}#test/app:1.0\ndigest=${digest.stdout.trim()}\n`);
+      assert.doesNotMatch(result.stderr + source + unsquashCat(image, 'etc/rc'), /hunter2secret|someone/);
+      const lines = listing(image).split('\n').filter((line) => line.includes('squashfs-root'));
+      assert.ok(lines.every((line) => / 0\/0 /.test(line)), 'every inode owned by 0:0');
+      assert.match(listing(image), /^--w------- 0\/0 .* squashfs-root\/secret$/m, 'original modes kept');
+      assert.doesNotMatch(listing(image), /squashfs-root\/bin\/cat\b/, 'whiteout applied');
+      assert.match(listing(image), /^d.* squashfs-root\/srv\/app$/m, 'working directory created');
+      assert.match(unsquashCat(image, 'etc/rc'), /^# enroot-provenance: docker:\/\/.*#test\/app:1\.0\n/);
+      assert.equal(unsquashCat(image, 'etc/environment'), 'A=1\nB=two words\n');
+    });
+
+    test('import picks the requested platform from an index and warns on none of its own', async () => {
+      const result = await run(['import', '-a', 'aarch64', '-o', 'arm.sqsh', uri('test/multi', 'latest')]);
+      assert.equal(result.status, 0, result.stderr);
+      const source = unsquashCat(path.join(home.dir, 'arm.sqsh'), '.enroot/source');
+      const digest = await run(['digest', '-a', 'arm64/v8', uri('test/multi', 'latest')]);
+      assert.ok(source.endsWith(`digest=${digest.stdout.trim()}\n`));
+      const absent = await run(['import', '-a', 'ppc64le', '-o', 'ppc.sqsh', uri('test/multi', 'latest')]);
+      assert.equal(absent.status, 1);
+      assert.match(absent.stderr, /\[ERROR\] .*linux\/amd64.*linux\/arm64/);
+      assert.equal(fs.existsSync(path.join(home.dir, 'ppc.sqsh')), false);
+    });
+
+    test('SOURCE_DATE_EPOCH gives byte-identical images', async () => {
+      const env = { SOURCE_DATE_EPOCH: '1700000000' };
+      assert.equal((await run(['import', '-o', 'r1.sqsh', uri('test/app')], env)).status, 0);
+      assert.equal((await run(['import', '-o', 'r2.sqsh', uri('test/app')], env)).status, 0);
+      assert.ok(fs.readFileSync(path.join(home.dir, 'r1.sqsh')).equals(fs.readFileSync(path.join(home.dir, 'r2.sqsh'))));
+      assert.match(listing(path.join(home.dir, 'r1.sqsh')), /2023-11-14 22:13 squashfs-root\/etc\/rc$/m);
+    });
+
+    test('import refuses an existing output, a missing directory and unknown schemes, leaving nothing behind', async () => {
+      const before = fs.readdirSync(home.dir).sort();
+      const exists = await run(['import', '-o', 'r1.sqsh', uri('test/app')]);
+      assert.equal(exists.status, 1);
+      assert.equal(exists.stderr.trim(), `[ERROR] File already exists: ${path.join(home.dir, 'r1.sqsh')}`);
+      const noDir = await run(['import', '-o', 'nowhere/x.sqsh', uri('test/app')]);
+      assert.equal(noDir.stderr.trim(), `[ERROR] No such file or directory: ${path.join(home.dir, 'nowhere')}`);
+      const scheme = await run(['import', 'ftp://example/x']);
+      assert.equal(scheme.stderr.trim(), '[ERROR] Invalid image reference: ftp://example/x');
+      const missing = await run(['import', '-o', 'missing.sqsh', uri('test/absent')]);
+      assert.equal(missing.status, 1);
+      assert.equal(missing.stderr.trim().split('\n').filter((line) => line.startsWith('[ERROR]')).length, 1);
+      assert.deepEqual(fs.readdirSync(home.dir).sort(), before, 'no output or temporary file left');
+    });
+
+    test('create unpacks an image into the data directory with owner permissions fixed', async () => {
+      const result = await run(['create', 'test+app+1.0.sqsh']);
+      assert.equal(result.status, 0, result.stderr);
+      const rootfs = path.join(home.data, 'test+app+1.0');
+      assert.equal(fs.readFileSync(path.join(rootfs, 'etc/motd'), 'utf8'), 'hello\n');
+      assert.equal(fs.statSync(path.join(rootfs, 'secret')).mode & 0o777, 0o600, 'owner read added (spec 5.2)');
+      assert.equal(fs.statSync(rootfs).uid, user.uid);
+      assert.ok(fs.readFileSync(path.join(rootfs, '.enroot/source'), 'utf8').startsWith('uri=docker://'));
+      assert.deepEqual(fs.readdirSync(home.data), ['test+app+1.0'], 'no staging directory left');
+    });
+
+    test('create refuses what it cannot use, and --force replaces only with a complete tree', async () => {
+      const again = await run(['create', 'test+app+1.0.sqsh']);
+      assert.equal(again.stderr.trim(), `[ERROR] File already exists: ${path.join(home.data, 'test+app+1.0')}`);
+      fs.writeFileSync(path.join(home.dir, 'bogus.sqsh'), 'not an image');
+      const bogus = await run(['create', 'bogus.sqsh']);
+      assert.match(bogus.stderr, /^\[ERROR\] Invalid image format: .*bogus\.sqsh/);
+      for (const name of ['..', '.', '-x', 'a/b']) {
+        const bad = await run(['create', '-n', name, 'test+app+1.0.sqsh']);
+        assert.equal(bad.status, 1, name);
+        assert.match(bad.stderr, /^\[ERROR\] Invalid argument/, name);
+      }
+      const marker = path.join(home.data, 'test+app+1.0', 'marker');
+      fs.writeFileSync(marker, 'old');
+      const failing = await run(['create', '-f', '-n', 'test+app+1.0', 'bogus.sqsh']);
+      assert.equal(failing.status, 1);
+      assert.ok(fs.existsSync(marker), 'a failed --force keeps the old container');
+      const forced = await run(['create', '-f', '-n', 'test+app+1.0', 'r1.sqsh']);
+      assert.equal(forced.status, 0, forced.stderr);
+      assert.equal(fs.existsSync(marker), false, 'replaced');
+      assert.deepEqual(fs.readdirSync(home.data), ['test+app+1.0']);
+    });
+  });
+}
