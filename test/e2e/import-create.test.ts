@@ -101,6 +101,27 @@ for (const user of testUsers()) {
       assert.deepEqual(fs.readdirSync(home.data), ['test+app+1.0'], 'no staging directory left');
     });
 
+    test('load writes the merged image into the data directory, with provenance', async () => {
+      const rootfs = path.join(home.data, 'test+app+1.0-loaded');
+      const collision = await run(['load', uri('test/app')]);
+      assert.equal(collision.stderr.trim(), `[ERROR] File already exists: ${path.join(home.data, 'test+app+1.0')}`, 'default name, checked first');
+      const named = await run(['load', '-n', 'test+app+1.0-loaded', uri('test/app')]);
+      assert.equal(named.status, 0, named.stderr);
+      assert.equal(fs.readFileSync(path.join(rootfs, 'etc/motd'), 'utf8'), 'hello\n');
+      assert.equal(fs.existsSync(path.join(rootfs, 'bin/cat')), false, 'whiteout applied');
+      assert.ok(fs.statSync(path.join(rootfs, 'srv/app')).isDirectory());
+      const digest = await run(['digest', uri('test/app')]);
+      assert.equal(fs.readFileSync(path.join(rootfs, '.enroot/source'), 'utf8'), `uri=docker://${registry.host}#test/app:1.0\ndigest=${digest.stdout.trim()}\n`);
+      assert.equal(fs.statSync(path.join(rootfs, 'bin/busybox')).uid, user.uid);
+      const again = await run(['load', '-n', 'test+app+1.0-loaded', uri('test/app')]);
+      assert.equal(again.stderr.trim(), `[ERROR] File already exists: ${rootfs}`);
+      fs.writeFileSync(path.join(rootfs, 'marker'), 'old');
+      const forced = await run(['load', '-f', '-n', 'test+app+1.0-loaded', uri('test/app')]);
+      assert.equal(forced.status, 0, forced.stderr);
+      assert.equal(fs.existsSync(path.join(rootfs, 'marker')), false);
+      assert.deepEqual(fs.readdirSync(home.data).sort(), ['test+app+1.0', 'test+app+1.0-loaded'], 'no staging directory left');
+    });
+
     test('create refuses what it cannot use, and --force replaces only with a complete tree', async () => {
       const again = await run(['create', 'test+app+1.0.sqsh']);
       assert.equal(again.stderr.trim(), `[ERROR] File already exists: ${path.join(home.data, 'test+app+1.0')}`);
@@ -120,7 +141,7 @@ for (const user of testUsers()) {
       const forced = await run(['create', '-f', '-n', 'test+app+1.0', 'r1.sqsh']);
       assert.equal(forced.status, 0, forced.stderr);
       assert.equal(fs.existsSync(marker), false, 'replaced');
-      assert.deepEqual(fs.readdirSync(home.data), ['test+app+1.0']);
+      assert.deepEqual(fs.readdirSync(home.data).sort(), ['test+app+1.0', 'test+app+1.0-loaded']);
     });
   });
 }
