@@ -30,3 +30,32 @@ export function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+const SYSTEM_ERROR_TEXT: Record<string, string> = {
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  ENOENT: 'No such file or directory',
+  ENOSPC: 'No space left on device',
+  EDQUOT: 'Disk quota exceeded',
+  EROFS: 'Read-only file system',
+  ENOTDIR: 'Not a directory',
+  EISDIR: 'Is a directory',
+  EEXIST: 'File already exists',
+  ENOTEMPTY: 'Directory not empty',
+  EMFILE: 'Too many open files',
+  EIO: 'Input/output error',
+};
+
+/**
+ * The one-line message for a failure that is not an EnrootError: a Node system error becomes
+ * `<what went wrong>: <path>`, anything else `Unexpected failure: <message>`.
+ */
+export function failureMessage(err: unknown): string {
+  if (err instanceof EnrootError) return err.message;
+  const system = err as NodeJS.ErrnoException;
+  if (system instanceof Error && typeof system.code === 'string' && SYSTEM_ERROR_TEXT[system.code] !== undefined) {
+    const where = system.path ?? system.syscall ?? '';
+    return `${SYSTEM_ERROR_TEXT[system.code]}${where === '' ? '' : `: ${where}`}`;
+  }
+  return `Unexpected failure: ${errorText(err)}`;
+}

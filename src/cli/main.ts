@@ -1,6 +1,6 @@
 // The entry point: picks the command, parses its arguments, runs it, and turns failures into
 // one `[ERROR]` line and exit status 1.
-import { EnrootError, errorText, UsageError } from '../errors.js';
+import { EnrootError, failureMessage, UsageError } from '../errors.js';
 import { log } from '../log/log.js';
 import { Settings } from '../config/settings.js';
 import type { Command, CommandContext, ParsedArguments } from './command.js';
@@ -50,7 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(commandUsage(command));
       return 1;
     }
-    log.error(err instanceof EnrootError ? err.message : `Unexpected failure: ${errorText(err)}`);
+    log.error(failureMessage(err));
     if (!(err instanceof EnrootError) && context.loadedSettings()?.flag('ENROOT_DEBUG') === true && err instanceof Error) {
       process.stderr.write(`${err.stack ?? ''}\n`);
     }

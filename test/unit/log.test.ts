@@ -58,3 +58,17 @@ test('bar rendering and amounts', () => {
   assert.equal(formatAmount(1536, 'bytes'), '1.5 KiB');
   assert.equal(formatAmount(3 * 1024 ** 3, 'bytes'), '3.0 GiB');
 });
+
+test('failures become one line: system errors name what and where, others say unexpected', async () => {
+  const { EnrootError, failureMessage } = await import('../../src/errors.js');
+  const fs = await import('node:fs');
+  let systemError: unknown;
+  try {
+    fs.readFileSync('/nonexistent/enroot-test');
+  } catch (err) {
+    systemError = err;
+  }
+  assert.equal(failureMessage(systemError), 'No such file or directory: /nonexistent/enroot-test');
+  assert.equal(failureMessage(new EnrootError('File already exists: /x')), 'File already exists: /x');
+  assert.equal(failureMessage(new TypeError('boom')), 'Unexpected failure: boom');
+});
