@@ -1,9 +1,8 @@
 // From an image source (any scheme) to a tree sink: the step import and load share.
 import { parseDockerUri } from '../reference/docker-uri.js';
 import type { ImageSource } from '../reference/image-source.js';
-import type { TreeSink } from '../layers/index.js';
 import type { Settings } from '../config/settings.js';
-import { writeImageTree } from './image-tree.js';
+import type { ImageTreeOptions } from './image-tree.js';
 import type { ImageOrigin } from './provenance.js';
 
 /** Where a source's image came from, for /.enroot/source and the /etc/rc comment. */
@@ -26,13 +25,13 @@ export function sourceDateEpoch(settings: Settings): number | undefined {
   return /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
-export async function writeSourceTree(source: ImageSource, sink: TreeSink, mtime: number): Promise<void> {
-  await writeImageTree({
-    sink,
+/** What the merge needs from a source: everything but the sink. */
+export function sourceTreeOptions(source: ImageSource, mtime: number): Omit<ImageTreeOptions, 'sink'> {
+  return {
     config: source.config.json,
     layers: source.layers.map((layer) => ({ mediaType: layer.mediaType, open: () => layer.open(), description: layer.digest })),
     origin: originOf(source),
     requestedArchitecture: source.requestedPlatform.architecture,
     mtime,
-  });
+  };
 }

@@ -7,7 +7,8 @@ import { parseDockerUri, redactUri } from '../reference/docker-uri.js';
 import { openRegistryImage } from '../registry/registry-image.js';
 import { parseSquashOptions, writeImageAtomically, type SquashfsOptions } from '../squashfs/index.js';
 import { imageBaseName, resolveOutputPath } from './output-names.js';
-import { sourceDateEpoch, writeSourceTree } from './image-source-tree.js';
+import { sourceDateEpoch, sourceTreeOptions } from './image-source-tree.js';
+import { writeImageTree } from './image-tree.js';
 
 export interface ImportOptions {
   arch?: string;
@@ -44,6 +45,6 @@ export async function importImage(uri: string, settings: Settings, options: Impo
   const source = await openRegistryImage(uri, settings, options.arch === undefined ? {} : { arch: options.arch });
   log.info('Creating squashfs filesystem...');
   const mtime = squashOptions.mkfsTime ?? Math.floor(Date.now() / 1000);
-  await writeImageAtomically(output, squashOptions, (writer) => writeSourceTree(source, writer, mtime));
+  await writeImageAtomically(output, squashOptions, (sink) => writeImageTree({ ...sourceTreeOptions(source, mtime), sink }));
   return output;
 }

@@ -10,9 +10,9 @@ import { ensureSettingDirectory } from '../config/directories.js';
 import { parseDockerUri, redactUri } from '../reference/docker-uri.js';
 import { openRegistryImage } from '../registry/registry-image.js';
 import { validateName } from '../runtime/names.js';
-import { DirectorySink } from './directory-sink.js';
 import { imageBaseName } from './output-names.js';
-import { sourceDateEpoch, writeSourceTree } from './image-source-tree.js';
+import { sourceDateEpoch, sourceTreeOptions } from './image-source-tree.js';
+import { writeImageToDirectory } from './image-tree.js';
 
 export interface LoadOptions {
   arch?: string;
@@ -31,13 +31,7 @@ export async function loadImage(uri: string, settings: Settings, options: LoadOp
   if (!options.force && fs.existsSync(target)) throw new EnrootError(`File already exists: ${target}`);
   const source = await openRegistryImage(uri, settings, options.arch === undefined ? {} : { arch: options.arch });
   log.info('Loading container root filesystem...');
-  const sink = await DirectorySink.create(target);
-  try {
-    await writeSourceTree(source, sink, sourceDateEpoch(settings) ?? Math.floor(Date.now() / 1000));
-  } catch (err) {
-    await sink.abort();
-    throw err;
-  }
-  await sink.finish({ replace: options.force });
+  const mtime = sourceDateEpoch(settings) ?? Math.floor(Date.now() / 1000);
+  await writeImageToDirectory(target, { ...sourceTreeOptions(source, mtime), replace: options.force });
   return target;
 }
