@@ -143,5 +143,37 @@ for (const user of testUsers()) {
       assert.equal(fs.existsSync(marker), false, 'replaced');
       assert.deepEqual(fs.readdirSync(home.data).sort(), ['test+app+1.0', 'test+app+1.0-loaded']);
     });
+    test('export writes a container to an image without dev/*, /.enroot and /.lock, keeping 0000 files', async () => {
+      const rootfs = path.join(home.data, 'test+app+1.0');
+      fs.mkdirSync(path.join(rootfs, 'dev'), { recursive: true });
+      fs.writeFileSync(path.join(rootfs, 'dev', 'leftover'), '');
+      fs.writeFileSync(path.join(rootfs, '.lock'), '');
+      fs.writeFileSync(path.join(rootfs, 'empty-0000'), '');
+      fs.chmodSync(path.join(rootfs, 'empty-0000'), 0);
+      fs.writeFileSync(path.join(rootfs, 'added'), 'new file\n');
+      if (user.uid === 0) fs.chownSync(path.join(rootfs, 'added'), 1234, 1234);
+      const result = await run(['export', '-o', 'exported.sqsh', 'test+app+1.0']);
+      assert.equal(result.status, 0, result.stderr);
+      const image = path.join(home.dir, 'exported.sqsh');
+      const list = listing(image);
+      assert.match(list, /squashfs-root\/dev$/m);
+      assert.doesNotMatch(list, /squashfs-root\/dev\/leftover|squashfs-root\/\.enroot|squashfs-root\/\.lock/);
+      assert.match(list, /^---------- .* squashfs-root\/empty-0000$/m);
+      assert.equal(unsquashCat(image, 'added'), 'new file\n');
+      const owner = user.uid === 0 ? '1234/1234' : '0/0'; // real root keeps owners; anyone else's files become root's
+      assert.match(list, new RegExp(`^-rw-r--r-- ${owner} .* squashfs-root/added$`, 'm'));
+      const exists = await run(['export', '-o', 'exported.sqsh', 'test+app+1.0']);
+      assert.equal(exists.stderr.trim(), `[ERROR] File already exists: ${image}`);
+      const missing = await run(['export', 'no-such-container']);
+      assert.match(missing.stderr, /^\[ERROR\] No such file or directory: /);
+      fs.writeFileSync(path.join(rootfs, 'added'), 'changed\n');
+      const forced = await run(['export', '-f', '-o', 'exported.sqsh', 'test+app+1.0']);
+      assert.equal(forced.status, 0, forced.stderr);
+      assert.equal(unsquashCat(image, 'added'), 'changed\n');
+      const roundTrip = await run(['create', '-n', 'round-trip', 'exported.sqsh']);
+      assert.equal(roundTrip.status, 0, roundTrip.stderr);
+      assert.equal(fs.readFileSync(path.join(home.data, 'round-trip', 'etc/motd'), 'utf8'), 'hello\n');
+      assert.equal(fs.readdirSync(home.dir).filter((name) => name.endsWith('.tmp')).length, 0);
+    });
   });
 }
