@@ -18,12 +18,12 @@
 import { execFile } from 'node:child_process';
 import {
   chmodSync, chownSync, closeSync, constants, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lutimesSync,
-  mkdirSync, openSync, rmSync, symlinkSync, utimesSync, writeSync,
+  mkdirSync, openSync, symlinkSync, utimesSync, writeSync,
 } from 'node:fs';
-import { lstat, mkdtemp, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { EnrootError, errorText } from '../errors.js';
+import { EnrootError } from '../errors.js';
+import { StagedDirectory } from './staged-directory.js';
 import { log } from '../log/log.js';
 import type { EntryMeta, FileData, TreeSink } from '../layers/sink.js';
 import { containerMode } from './fixperms.js';
@@ -48,15 +48,6 @@ function components(path: string): string[] {
   return names;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function parentOf(names: string[]): string {
   return names.slice(0, -1).join('/');
 }
@@ -70,23 +61,17 @@ export class DirectorySink implements TreeSink {
   private readonly warn: (message: string) => void;
   private done = false;
 
-  private constructor(private readonly target: string, private readonly root: string, options: DirectorySinkOptions) {
+  private readonly root: string;
+
+  private constructor(private readonly staged: StagedDirectory, options: DirectorySinkOptions) {
+    this.root = staged.path;
     this.keepOwnership = options.keepOwnership ?? process.getuid?.() === 0;
     this.warn = options.warn ?? ((message) => log.warn(message));
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
-    process.on('exit', this.removeNow);
   }
 
   /** Starts a tree that `finish` will move to `target` (an absolute path whose parent exists). */
   static async create(target: string, options: DirectorySinkOptions = {}): Promise<DirectorySink> {
-    let root: string;
-    try {
-      root = await mkdtemp(join(dirname(target), `.${basename(target)}.`));
-    } catch (err) {
-      throw new EnrootError(`cannot create a directory next to ${target}: ${errorText(err)}`, { cause: err });
-    }
-    return new DirectorySink(target, root, options);
+    return new DirectorySink(StagedDirectory.create(target), options);
   }
 
   /** New entries belong to this process (no directory here is setgid while the tree is built). */
@@ -99,21 +84,6 @@ export class DirectorySink implements TreeSink {
     return this.root;
   }
 
-  private readonly removeNow = (): void => {
-    rmSync(this.root, { recursive: true, force: true });
-  };
-
-  private readonly onSignal = (signal: NodeJS.Signals): void => {
-    this.removeNow();
-    this.stopWatching();
-    process.kill(process.pid, signal);
-  };
-
-  private stopWatching(): void {
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
-    process.off('exit', this.removeNow);
-  }
 
   private absolute(names: string[]): string {
     return join(this.root, ...names);
@@ -238,49 +208,24 @@ export class DirectorySink implements TreeSink {
    */
   async finish(options: { replace?: boolean } = {}): Promise<void> {
     if (this.done) throw new Error('DirectorySink.finish called twice');
+    this.done = true;
     try {
       this.linkAll();
       this.finishDirectories();
-      await this.moveIntoPlace(options.replace === true);
     } catch (err) {
-      await this.abort();
+      this.staged.discard();
       throw err;
     }
-    this.done = true;
-    this.stopWatching();
+    this.staged.commit(options.replace === true);
     if (this.devicesLeftOut > 0) {
-      this.warn(`${this.devicesLeftOut} device node(s) left out of ${this.target}: only root can create them`);
+      this.warn(`${this.devicesLeftOut} device node(s) left out of ${this.staged.target}: only root can create them`);
     }
-  }
-
-  private async moveIntoPlace(replace: boolean): Promise<void> {
-    const previous = `${this.root}.previous`;
-    let moved = false;
-    if (!replace && await exists(this.target)) throw new EnrootError(`File already exists: ${this.target}`);
-    if (replace) {
-      try {
-        await rename(this.target, previous);
-        moved = true;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      }
-    }
-    try {
-      await rename(this.root, this.target);
-    } catch (err) {
-      if (moved) await rename(previous, this.target);
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST' || code === 'ENOTEMPTY') throw new EnrootError(`File already exists: ${this.target}`);
-      throw err;
-    }
-    if (moved) await rm(previous, { recursive: true, force: true });
   }
 
   /** Removes the temporary tree. */
   async abort(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    this.stopWatching();
-    await rm(this.root, { recursive: true, force: true });
+    this.staged.discard();
   }
 }

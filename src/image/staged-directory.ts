@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EnrootError, errorText } from '../errors.js';
+import { removeStaleTemporaries, temporarySibling } from '../temporary-files.js';
 
 export class StagedDirectory {
   private finished = false;
@@ -18,18 +19,24 @@ export class StagedDirectory {
     process.on('exit', this.removeNow);
   }
 
-  /** A new empty staging directory next to `target` (mode 0700). */
+  /**
+   * A new empty staging directory next to `target` (mode 0700). Staging directories that killed commands
+   * left in the same place are removed first.
+   */
   static create(target: string): StagedDirectory {
+    removeStaleTemporaries(path.dirname(target), removeTree);
+    const staging = temporarySibling(target);
     try {
-      return new StagedDirectory(target, fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}.`)));
+      fs.mkdirSync(staging, { mode: 0o700 });
     } catch (err) {
       throw new EnrootError(`Could not create a directory next to ${target}: ${errorText(err)}`, { cause: err });
     }
+    return new StagedDirectory(target, staging);
   }
 
   /** Moves the finished tree to the target; an existing target is replaced only when `replace` is set. */
   commit(replace: boolean): void {
-    const previous = `${this.path}.previous`;
+    const previous = `${this.path}-previous`;
     let movedAside = false;
     try {
       if (fs.existsSync(this.target)) {
