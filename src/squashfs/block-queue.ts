@@ -1,6 +1,6 @@
-// Writes data and fragment blocks in the order they were submitted, while up to `parallel` of them are
-// being compressed. A block whose compressed form is not smaller is stored as it is.
-import type { Compressor } from './compressor.js';
+// Writes a file's data blocks in the order they were submitted, while up to `parallel` of them are being
+// compressed. A block whose compressed form is not smaller is stored as it is.
+import { compressionResult, startCompression, type Compression, type Compressor } from './compressor.js';
 import { DATA_UNCOMPRESSED } from './format.js';
 import type { ImageOutput } from './output.js';
 
@@ -8,9 +8,8 @@ import type { ImageOutput } from './output.js';
 export type BlockWritten = (offset: number, sizeWord: number) => void;
 
 interface Pending {
-  pieces: Uint8Array[];
-  length: number;
-  compressed: Promise<Buffer> | null;
+  raw: Uint8Array;
+  compression: Compression | null;
   written: BlockWritten;
 }
 
@@ -23,16 +22,14 @@ export class BlockQueue {
     private readonly parallel: number,
   ) {}
 
-  /** Queue one block made of `pieces` (`length` bytes in all); waits while too many are queued. */
-  async submit(pieces: Uint8Array[], length: number, compress: boolean, written: BlockWritten): Promise<void> {
-    if (!compress && this.pending.length === 0) return this.write({ pieces, length, compressed: null, written });
-    let compressed: Promise<Buffer> | null = null;
-    if (compress) {
-      compressed = this.compressor.compress(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, length));
-      // Failures surface when the block is written; this keeps Node from calling them unhandled meanwhile.
-      compressed.catch(() => undefined);
+  /** Queue one block; waits while too many are queued. The block is copied, so the caller may reuse it. */
+  async submit(block: Uint8Array, compress: boolean, written: BlockWritten): Promise<void> {
+    if (!compress) {
+      await this.drain();
+      return this.write({ raw: block, compression: null, written });
     }
-    this.pending.push({ pieces, length, compressed, written });
+    const raw = Buffer.from(block);
+    this.pending.push({ raw, compression: startCompression(this.compressor, raw), written });
     while (this.pending.length > this.parallel) await this.write(this.pending.shift()!);
   }
 
@@ -42,14 +39,14 @@ export class BlockQueue {
   }
 
   private async write(block: Pending): Promise<void> {
-    const packed = block.compressed ? await block.compressed : null;
+    const packed = block.compression ? await compressionResult(this.compressor, block.compression) : null;
     const offset = this.output.position;
-    if (packed !== null && packed.length < block.length) {
+    if (packed !== null && packed.length < block.raw.length) {
       await this.output.append(packed);
       block.written(offset, packed.length);
       return;
     }
-    for (const piece of block.pieces) await this.output.append(piece);
-    block.written(offset, block.length | DATA_UNCOMPRESSED);
+    await this.output.append(block.raw);
+    block.written(offset, block.raw.length | DATA_UNCOMPRESSED);
   }
 }

@@ -1,10 +1,11 @@
-// Block compressors. Both run off the main thread (zlib on libuv's pool, zstd in its addon's pool), so
-// several blocks compress in parallel while the writer goes on reading input.
+// Block compressors. Both run off the main thread (zlib on our worker pool, zstd on libuv's pool through
+// its addon), so several blocks compress in parallel while the writer goes on reading input.
 import { createRequire } from 'node:module';
-import { deflate, inflate } from 'node:zlib';
+import { inflate } from 'node:zlib';
 import { promisify } from 'node:util';
 import { EnrootError } from '../errors.js';
-import { Compression } from './format.js';
+import { DeflatePool } from './deflate-pool.js';
+import { Compression as CompressionId } from './format.js';
 import { LEVEL_RANGE, type CompressorName } from './options.js';
 
 export interface Compressor {
@@ -12,17 +13,45 @@ export interface Compressor {
   readonly id: number;
   compress(data: Uint8Array): Promise<Buffer>;
   decompress(data: Uint8Array): Promise<Buffer>;
+  /** Do one queued compression on the calling thread instead of waiting; false when there is none. */
+  compressOneHere(): boolean;
+  /** Release threads; the compressor is not used after this. */
+  close(): Promise<void>;
 }
 
-const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
 
+/** A block being compressed, which knows when it is done. */
+export interface Compression {
+  readonly result: Promise<Buffer>;
+  done: boolean;
+}
+
+export function startCompression(compressor: Compressor, data: Uint8Array): Compression {
+  const compression = { result: compressor.compress(data), done: false };
+  // Failures surface when the result is awaited; this also keeps Node from calling them unhandled.
+  compression.result.then(
+    () => (compression.done = true),
+    () => (compression.done = true),
+  );
+  return compression;
+}
+
+/** The compressed block; while it is not ready, this thread compresses blocks queued behind it. */
+export async function compressionResult(compressor: Compressor, compression: Compression): Promise<Buffer> {
+  while (!compression.done && compressor.compressOneHere()) await new Promise((resolve) => setImmediate(resolve));
+  return compression.result;
+}
+
 /** Squashfs "gzip" is a zlib stream (RFC 1950), not a gzip file. */
-function gzipCompressor(level: number): Compressor {
+function gzipCompressor(level: number, threads: number): Compressor {
+  const pool = new DeflatePool(threads, level);
   return {
-    id: Compression.gzip,
-    compress: (data) => deflateAsync(data, { level }),
+    id: CompressionId.gzip,
+    compress: (data) => pool.compress(data),
     decompress: (data) => inflateAsync(data),
+    compressOneHere: () => pool.compressOneHere(),
+    close: () => pool.close(),
   };
 }
 
@@ -63,13 +92,16 @@ function announceInputSizedWindow(frame: Buffer, inputLength: number): Buffer {
 function zstdCompressor(level: number): Compressor {
   const addon = loadZstd();
   return {
-    id: Compression.zstd,
+    id: CompressionId.zstd,
     compress: async (data) => announceInputSizedWindow(await addon.compress(asBuffer(data), level), data.length),
     decompress: (data) => addon.decompress(asBuffer(data)),
+    compressOneHere: () => false,
+    close: async () => undefined,
   };
 }
 
-export function createCompressor(name: CompressorName, level?: number): Compressor {
+/** `threads`: how many blocks may compress at once. */
+export function createCompressor(name: CompressorName, level: number | undefined, threads: number): Compressor {
   const chosen = level ?? LEVEL_RANGE[name].default;
-  return name === 'gzip' ? gzipCompressor(chosen) : zstdCompressor(chosen);
+  return name === 'gzip' ? gzipCompressor(chosen, threads) : zstdCompressor(chosen);
 }

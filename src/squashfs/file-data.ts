@@ -11,9 +11,10 @@ import type { FragmentPacker } from './fragments.js';
 import type { ImageOutput } from './output.js';
 import type { StoredFile } from './tree.js';
 
-interface Stored {
-  file: StoredFile;
-  digest: Buffer | null;
+/** Distinct contents of one size: those hashed so far by digest, and those not hashed yet. */
+interface SameSize {
+  byDigest: Map<string, StoredFile>;
+  unhashed: StoredFile[];
 }
 
 export interface FileDataSettings {
@@ -25,8 +26,9 @@ export interface FileDataSettings {
 
 export class FileDataWriter {
   /** Distinct contents stored so far, by size. */
-  private readonly bySize = new Map<number, Stored[]>();
+  private readonly bySize = new Map<number, SameSize>();
   private readonly zeros: Buffer;
+  private readonly carry: Buffer;
 
   constructor(
     private readonly settings: FileDataSettings,
@@ -36,10 +38,11 @@ export class FileDataWriter {
     private readonly compressor: Compressor,
   ) {
     this.zeros = Buffer.alloc(settings.blockSize);
+    this.carry = Buffer.allocUnsafe(settings.blockSize);
   }
 
   /** Store `size` bytes read from `data`; `name` is for messages. */
-  async write(name: string, size: number, data: AsyncIterable<Uint8Array>): Promise<StoredFile> {
+  async write(name: string, size: number, data: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<StoredFile> {
     const { blockSize, fragments, duplicates } = this.settings;
     const blockCount = fragments ? Math.floor(size / blockSize) : Math.ceil(size / blockSize);
     const file: StoredFile = { size, start: 0, blocks: new Array<number>(blockCount), fragment: NO_FRAGMENT, fragmentOffset: 0, sparseBytes: 0 };
@@ -55,8 +58,9 @@ export class FileDataWriter {
       file.blocks[index] = sizeWord;
     };
 
-    let pieces: Uint8Array[] = [];
-    let pieceBytes = 0;
+    // A block that spans chunks, and the tail, are gathered in `carry`: chunks are not kept once consumed.
+    const carry = this.carry;
+    let carried = 0;
     let index = 0;
     let received = 0;
     for await (const chunk of data) {
@@ -65,56 +69,71 @@ export class FileDataWriter {
       hash?.update(chunk);
       let at = 0;
       while (at < chunk.length) {
-        const want = index < blockCount ? Math.min(blockSize, size - index * blockSize) - pieceBytes : chunk.length - at;
-        const piece = chunk.subarray(at, at + want);
-        pieces.push(piece);
-        pieceBytes += piece.length;
-        at += piece.length;
-        if (index < blockCount && pieceBytes === Math.min(blockSize, size - index * blockSize)) {
-          await this.storeBlock(file, index, pieces, pieceBytes, blockWritten(index));
-          index += 1;
-          pieces = [];
-          pieceBytes = 0;
+        if (index === blockCount) {
+          carry.set(at === 0 ? chunk : chunk.subarray(at), carried);
+          carried += chunk.length - at;
+          break;
+        }
+        const blockLength = Math.min(blockSize, size - index * blockSize);
+        if (carried === 0 && chunk.length - at >= blockLength) {
+          await this.storeBlock(file, index++, chunk.subarray(at, at + blockLength), blockWritten);
+          at += blockLength;
+          continue;
+        }
+        const n = Math.min(blockLength - carried, chunk.length - at);
+        carry.set(chunk.subarray(at, at + n), carried);
+        carried += n;
+        at += n;
+        if (carried === blockLength) {
+          await this.storeBlock(file, index++, carry.subarray(0, blockLength), blockWritten);
+          carried = 0;
         }
       }
     }
     if (received !== size) throw new EnrootError(`squashfs entry '${name}': its data ended after ${received} of ${size} bytes`);
 
-    const digest = hash?.digest() ?? null;
+    // All of this file's blocks go out before anything else (a fragment block) can be written.
+    await this.queue.drain();
+    const digest = hash?.digest('base64') ?? null;
     if (digest !== null && sameSize !== undefined) {
-      await this.queue.drain();
-      for (const earlier of sameSize) {
-        earlier.digest ??= await this.digestOf(earlier.file);
-        if (earlier.digest.equals(digest)) {
-          if (startKnown) await this.output.rewind(file.start);
-          return earlier.file;
-        }
+      const earlier = await this.findStored(sameSize, digest);
+      if (earlier !== undefined) {
+        if (startKnown) await this.output.rewind(file.start);
+        return earlier;
       }
     }
-    if (pieceBytes > 0) {
-      const place = await this.fragments.add(pieces, pieceBytes);
+    if (carried > 0) {
+      const place = await this.fragments.add(carry.subarray(0, carried));
       file.fragment = place.index;
       file.fragmentOffset = place.offset;
     }
     if (duplicates && size > 0) {
-      const stored = { file, digest };
-      if (sameSize) sameSize.push(stored);
-      else this.bySize.set(size, [stored]);
+      const group: SameSize = sameSize ?? { byDigest: new Map(), unhashed: [] };
+      if (digest === null) group.unhashed.push(file);
+      else group.byDigest.set(digest, file);
+      this.bySize.set(size, group);
     }
     return file;
   }
 
-  private async storeBlock(file: StoredFile, index: number, pieces: Uint8Array[], length: number, written: BlockWritten): Promise<void> {
-    if (pieces.every((piece) => Buffer.compare(piece, this.zeros.subarray(0, piece.length)) === 0)) {
+  private async storeBlock(file: StoredFile, index: number, block: Uint8Array, written: (index: number) => BlockWritten): Promise<void> {
+    if (block[0] === 0 && Buffer.compare(block, this.zeros.subarray(0, block.length)) === 0) {
       file.blocks[index] = 0;
-      file.sparseBytes += length;
+      file.sparseBytes += block.length;
       return;
     }
-    await this.queue.submit(pieces, length, this.settings.compressData, written);
+    await this.queue.submit(block, this.settings.compressData, written(index));
+  }
+
+  /** A stored file with this digest, hashing the unhashed ones of the same size first. */
+  private async findStored(group: SameSize, digest: string): Promise<StoredFile | undefined> {
+    for (const file of group.unhashed) group.byDigest.set(await this.digestOf(file), file);
+    group.unhashed.length = 0;
+    return group.byDigest.get(digest);
   }
 
   /** Hash a stored file's contents by reading them back from the image. */
-  private async digestOf(file: StoredFile): Promise<Buffer> {
+  private async digestOf(file: StoredFile): Promise<string> {
     const { blockSize } = this.settings;
     const hash: Hash = createHash('sha256');
     let offset = file.start;
@@ -135,6 +154,6 @@ export class FileDataWriter {
       const tail = file.size - file.blocks.length * blockSize;
       hash.update(block.subarray(file.fragmentOffset, file.fragmentOffset + tail));
     }
-    return hash.digest();
+    return hash.digest('base64');
   }
 }

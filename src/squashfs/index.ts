@@ -16,8 +16,8 @@
 //   await w.finish();   // or await w.abort() on failure
 //   Paths are relative and '/'-separated ('' is the root). Entries come in any order; missing parents are
 //   created as 0755 root:root directories and take their metadata if they are added later. A hardlink's
-//   target may come after the link. Await each addFile before adding the next entry; the writer keeps
-//   references to the chunks it is given until they are written, so a producer must not reuse them.
+//   target may come after the link. Await each addFile before adding the next entry; the writer copies
+//   what it keeps of a chunk before it asks for the next one, so a producer may reuse its buffers.
 //
 // Whole trees and atomic output (export)
 //   writeTreeImage(sourceDir, outputPath, options, { exclude, readXattrs })
@@ -32,9 +32,15 @@
 //   -all-time sets every inode's time. Without mkfsTime the superblock gets the current time.
 //
 // Format notes: data blocks that are all zeros are stored as sparse blocks; file tails are packed into
-// fragments; identical contents are stored once (hashed only when another file has the same size);
-// extended inodes are used only where needed; xattrs outside user./trusted./security. are not stored.
-export { defaultSquashfsOptions, parseSquashOptions, parseBlockSize, type SquashfsOptions, type CompressorName } from './options.js';
+// fragments (random-looking tails into blocks that are not compressed in vain); identical contents are
+// stored once (hashed only when another file has the same size, or when small); extended inodes are used
+// only where needed; xattrs outside user./trusted./security. are not stored.
+//
+// Performance: file data goes out in 8 MiB writes while the next batch is gathered; gzip runs on a pool of
+// `processors` worker threads (the main thread helps when it would otherwise wait), zstd on the thread pool
+// through the @mongodb-js/zstd addon (prebuilt binaries from the npm registry). Memory: per-entry metadata,
+// 16 MiB of output staging, and a few blocks per compressing thread; file data is never held whole.
+export { defaultSquashfsOptions, parseSquashOptions, type SquashfsOptions, type CompressorName } from './options.js';
 export { SquashfsWriter, type FileContents } from './writer.js';
 export type { EntryMeta } from './tree.js';
 export type { Xattrs } from './xattrs.js';

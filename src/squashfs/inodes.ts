@@ -121,7 +121,7 @@ export function encodeSymlinkInode(common: InodeCommon, target: Buffer): Buffer 
 }
 
 /** Device numbers as the kernel's new_encode_dev packs them. */
-export function encodeDeviceNumber(major: number, minor: number): number {
+function encodeDeviceNumber(major: number, minor: number): number {
   return ((minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)) >>> 0;
 }
 

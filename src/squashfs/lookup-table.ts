@@ -8,8 +8,6 @@ export interface LaidOutTable {
   pieces: Buffer[];
   /** Absolute offset of the u64 block-offset array (or of the header in front of it). */
   indexAt: number;
-  /** Offset just past the table. */
-  end: number;
 }
 
 /** `header` goes in front of the offset array (the xattr id table has one). */
@@ -28,5 +26,5 @@ export async function layOutLookupTable(
     index.writeBigUInt64LE(BigInt(position), i * 8);
     position += block.length;
   });
-  return { pieces: [...blocks, header, index], indexAt: position, end: position + header.length + index.length };
+  return { pieces: [...blocks, header, index], indexAt: position };
 }

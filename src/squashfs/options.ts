@@ -107,7 +107,7 @@ function integerArgument(option: string, value: string | undefined, min: number,
 }
 
 /** Parse a block size like mksquashfs: bytes, or a number with K or M. */
-export function parseBlockSize(value: string | undefined): number {
+function parseBlockSize(value: string | undefined): number {
   const match = value === undefined ? null : /^(\d+)([kKmM]?)$/.exec(value);
   const multiplier = match?.[2] ? (match[2].toLowerCase() === 'k' ? 1024 : 1024 * 1024) : 1;
   const size = match ? Number(match[1]) * multiplier : NaN;

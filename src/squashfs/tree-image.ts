@@ -1,9 +1,10 @@
 // Whole images from a directory on disk (enroot export), and the temporary-name-then-rename wrapper that
 // every image output goes through: nothing half-written is left behind on an error, SIGINT or SIGTERM.
-import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, unlinkSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { EnrootError } from '../errors.js';
+import { removeStaleTemporaries, temporarySibling } from '../temporary-files.js';
 import type { SquashfsOptions } from './options.js';
 import type { EntryMeta } from './tree.js';
 import { SquashfsWriter } from './writer.js';
@@ -28,13 +29,10 @@ export async function writeImageAtomically(
   options: SquashfsOptions,
   fill: (writer: SquashfsWriter) => Promise<void>,
 ): Promise<void> {
-  const temporary = join(dirname(outputPath), `.${basename(outputPath)}.${randomBytes(6).toString('hex')}.tmp`);
+  removeStaleTemporaries(dirname(outputPath), removeFile);
+  const temporary = temporarySibling(outputPath);
   const removeTemporary = (): void => {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // already gone
-    }
+    removeFile(temporary);
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     removeTemporary();
@@ -71,6 +69,7 @@ export async function writeImageAtomically(
 export async function writeTreeImage(sourceDir: string, outputPath: string, options: SquashfsOptions, hooks: TreeImageHooks = {}): Promise<void> {
   await writeImageAtomically(outputPath, options, async (writer) => {
     const firstNameOf = new Map<string, string>();
+    const readBuffer = Buffer.allocUnsafeSlow(READ_CHUNK);
     const metaOf = (path: string, stat: Stats): EntryMeta => ({
       mode: stat.mode & 0o7777,
       uid: stat.uid,
@@ -99,7 +98,7 @@ export async function writeTreeImage(sourceDir: string, outputPath: string, opti
           firstNameOf.set(key, rel);
         }
         const meta = metaOf(abs, stat);
-        if (stat.isFile()) await writer.addFile(rel, meta, stat.size, readChunks(abs, stat.size));
+        if (stat.isFile()) await writer.addFile(rel, meta, stat.size, readChunks(abs, stat.size, readBuffer));
         else if (stat.isSymbolicLink()) writer.addSymlink(rel, meta, readlinkSync(abs));
         else if (stat.isCharacterDevice() || stat.isBlockDevice()) {
           const { major, minor } = splitDeviceNumber(stat.rdev);
@@ -108,22 +107,35 @@ export async function writeTreeImage(sourceDir: string, outputPath: string, opti
         else if (stat.isSocket()) writer.addSocket(rel, meta);
       }
     };
-    writer.addDirectory('', metaOf(sourceDir, lstatSync(sourceDir)));
+    const root = statSync(sourceDir, { throwIfNoEntry: false });
+    if (!root?.isDirectory()) throw new EnrootError(`Not a directory: ${resolve(sourceDir)}`);
+    writer.addDirectory('', metaOf(sourceDir, root));
     await visit('', sourceDir);
   });
 }
 
-/** A file's contents in chunks read with synchronous calls (cheaper than the thread pool for many small files). */
-async function* readChunks(path: string, size: number): AsyncGenerator<Buffer> {
+function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * A file's contents in chunks read with synchronous calls (cheaper than the thread pool for many small
+ * files) into one reused buffer: the writer copies what it keeps of a chunk before it asks for the next.
+ */
+async function* readChunks(path: string, size: number, buffer: Buffer): AsyncGenerator<Buffer> {
+  if (size === 0) return; // nothing to read, and an empty file may be unreadable (mode 0000)
   const fd = openSync(path, 'r');
   try {
     let left = size;
     while (left > 0) {
-      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, left));
-      const read = readSync(fd, chunk, 0, chunk.length, null);
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, left), null);
       if (read === 0) return;
       left -= read;
-      yield read === chunk.length ? chunk : chunk.subarray(0, read);
+      yield buffer.subarray(0, read);
     }
   } finally {
     closeSync(fd);

@@ -153,7 +153,7 @@ function duplicate(path: string): EnrootError {
 }
 
 /** Path components; '' and '.' mean the root. Rejects '..' and names squashfs cannot store. */
-export function splitPath(path: string): string[] {
+function splitPath(path: string): string[] {
   const names = path.split('/').filter((name) => name !== '' && name !== '.');
   for (const name of names) {
     if (name === '..') throw new EnrootError(`squashfs entry '${path}': '..' is not allowed in image paths`);

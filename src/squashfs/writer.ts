@@ -18,10 +18,15 @@ import { encodeSuperblock } from './superblock.js';
 import { FileTree, type EntryMeta, type Leaf, type LeafKind } from './tree.js';
 import { XattrTable } from './xattrs.js';
 
-/** File contents: any async iterable of byte chunks, such as a Readable. */
-export type FileContents = AsyncIterable<Uint8Array>;
+/** File contents: an iterable or async iterable of byte chunks, such as a Readable. */
+export type FileContents = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 const U32_MAX = 0xffffffff;
+/**
+ * Fragment blocks compressing at once. It decides where fragment blocks land among the data, so it is a
+ * constant: an image must not depend on how many processors wrote it.
+ */
+const FRAGMENTS_IN_FLIGHT = 16;
 const MAX_MAJOR = 0xfff;
 const MAX_MINOR = 0xfffff;
 
@@ -40,12 +45,13 @@ export class SquashfsWriter {
     private readonly file: FileHandle,
     private readonly options: SquashfsOptions,
   ) {
-    this.compressor = createCompressor(options.compressor, options.level);
+    this.compressor = createCompressor(options.compressor, options.level, Math.max(1, options.processors));
     this.mkfsTime = clampTime(options.mkfsTime ?? Date.now() / 1000);
     this.tree = new FileTree({ mode: 0o755, uid: 0, gid: 0, mtime: this.mkfsTime });
     this.output = new ImageOutput(file, SUPERBLOCK_SIZE);
-    this.queue = new BlockQueue(this.output, this.compressor, Math.max(1, options.processors) * 2);
-    this.fragments = new FragmentPacker(this.queue, this.output, this.compressor, options.blockSize, options.compressFragments);
+    // Enough blocks in flight to keep every compressing thread busy while the next ones are read.
+    this.queue = new BlockQueue(this.output, this.compressor, Math.max(1, options.processors) * 4);
+    this.fragments = new FragmentPacker(this.output, options.compressFragments ? this.compressor : null, options.blockSize, FRAGMENTS_IN_FLIGHT);
     this.fileData = new FileDataWriter(options, this.output, this.queue, this.fragments, this.compressor);
   }
 
@@ -64,7 +70,10 @@ export class SquashfsWriter {
     this.tree.addDirectory(path, meta);
   }
 
-  /** Store a regular file of `size` bytes. Add entries one at a time: await this before the next add. */
+  /**
+   * Store a regular file of `size` bytes. Add entries one at a time: await this before the next add. The
+   * writer copies what it keeps of a chunk before it asks for the next one, so producers may reuse buffers.
+   */
   async addFile(path: string, meta: EntryMeta, size: number, data: FileContents): Promise<void> {
     if (this.writingFile) throw new Error('SquashfsWriter.addFile called while another file is being written');
     this.writingFile = true;
@@ -107,6 +116,7 @@ export class SquashfsWriter {
     try {
       await this.writeTables();
     } finally {
+      await this.compressor.close();
       await this.file.close();
     }
   }
@@ -115,6 +125,7 @@ export class SquashfsWriter {
   async abort(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
+    await this.compressor.close();
     await this.file.close();
   }
 
@@ -125,8 +136,7 @@ export class SquashfsWriter {
 
   private async writeTables(): Promise<void> {
     const { options } = this;
-    await this.fragments.seal();
-    await this.queue.drain();
+    await this.fragments.finish();
     this.tree.resolveHardlinks();
 
     const metadataCompressor = options.compressInodes ? this.compressor : null;

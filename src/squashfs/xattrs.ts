@@ -16,7 +16,7 @@ interface SplitName {
 }
 
 /** The prefix type and the rest of a name, or null for a namespace squashfs cannot store. */
-export function splitXattrName(name: string): SplitName | null {
+function splitXattrName(name: string): SplitName | null {
   const type = XATTR_PREFIXES.findIndex((prefix) => name.startsWith(prefix) && name.length > prefix.length);
   return type < 0 ? null : { type, suffix: Buffer.from(name.slice(XATTR_PREFIXES[type]!.length)) };
 }
@@ -47,12 +47,16 @@ export class XattrTable {
 
     await this.kv.settle();
     const listRef = packRef(this.kv.ref());
-    const before = this.kv.length;
-    for (const name of names) await this.appendPair(splitXattrName(name)!, xattrs[name]!);
+    // The size recorded is what listing them takes, as mksquashfs counts it: each full name, a NUL, the value.
+    let listedSize = 0;
+    for (const name of names) {
+      await this.appendPair(splitXattrName(name)!, xattrs[name]!);
+      listedSize += Buffer.byteLength(name) + 1 + xattrs[name]!.length;
+    }
     const entry = Buffer.allocUnsafe(16);
     entry.writeBigUInt64LE(listRef, 0);
     entry.writeUInt32LE(names.length, 8);
-    entry.writeUInt32LE(this.kv.length - before, 12);
+    entry.writeUInt32LE(listedSize, 12);
     const id = this.idEntries.length;
     this.idEntries.push(entry);
     this.ids.set(key, id);
@@ -92,6 +96,6 @@ export class XattrTable {
     header.writeBigUInt64LE(BigInt(at), 0);
     header.writeUInt32LE(this.idEntries.length, 8);
     const ids = await layOutLookupTable(Buffer.concat(this.idEntries), at + kvBytes, this.compressor, header);
-    return { pieces: [...kvBlocks, ...ids.pieces], indexAt: ids.indexAt, end: ids.end };
+    return { pieces: [...kvBlocks, ...ids.pieces], indexAt: ids.indexAt };
   }
 }

@@ -173,7 +173,7 @@ for (const user of testUsers()) {
       const roundTrip = await run(['create', '-n', 'round-trip', 'exported.sqsh']);
       assert.equal(roundTrip.status, 0, roundTrip.stderr);
       assert.equal(fs.readFileSync(path.join(home.data, 'round-trip', 'etc/motd'), 'utf8'), 'hello\n');
-      assert.equal(fs.readdirSync(home.dir).filter((name) => name.endsWith('.tmp')).length, 0);
+      assert.equal(fs.readdirSync(home.dir).filter((name) => name.includes('.enroot-tmp-')).length, 0, 'no temporary file left');
     });
   });
 }
