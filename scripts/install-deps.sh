@@ -16,6 +16,7 @@ PACKAGES=(
   pigz              # parallel gzip, used by benchmarks as the decompression floor
   util-linux        # unshare, setpriv
   tar               # GNU tar: the oracle that applies layers in tests
+  time              # GNU time: peak memory figures in the benchmarks
   bash
 )
 

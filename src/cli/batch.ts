@@ -1,5 +1,7 @@
 import path from 'node:path';
-import { EnrootError, NotImplementedError } from '../errors.js';
+import { EnrootError } from '../errors.js';
+import { checkConfigScript } from '../runtime/config-check.js';
+import { startContainer } from '../runtime/start.js';
 import type { Command } from './command.js';
 
 export const batchCommand: Command = {
@@ -9,12 +11,11 @@ export const batchCommand: Command = {
   options: [],
   positionals: { min: 1 },
   async run(parsed, context) {
-    const config = parsed.args[0] as string;
+    const [config, ...command] = parsed.args as [string, ...string[]];
     const settings = context.settings();
     settings.applyDirectives(config);
-    if ((settings.get('ENROOT_ROOTFS') ?? '') === '') {
-      throw new EnrootError(`Missing directive ENROOT_ROOTFS in ${path.resolve(config)}`);
-    }
-    throw new NotImplementedError('enroot batch');
+    const rootfs = settings.get('ENROOT_ROOTFS') ?? '';
+    if (rootfs === '') throw new EnrootError(`Missing directive ENROOT_ROOTFS in ${path.resolve(config)}`);
+    startContainer(settings, { target: rootfs, command, configScript: checkConfigScript(config, context.log), environment: [], mounts: [] });
   },
 };

@@ -1,5 +1,6 @@
-import type { Command } from './command.js';
-import { forceOption, notImplemented } from './shared-options.js';
+import { removeContainers } from '../runtime/remove.js';
+import { flag, type Command } from './command.js';
+import { forceOption } from './shared-options.js';
 
 export const removeCommand: Command = {
   name: 'remove',
@@ -7,5 +8,10 @@ export const removeCommand: Command = {
   description: 'Delete containers.',
   options: [forceOption('Do not ask for confirmation')],
   positionals: { min: 1 },
-  run: notImplemented('remove'),
+  async run(parsed, context) {
+    const settings = context.settings();
+    if (flag(parsed, 'force')) settings.enable('ENROOT_FORCE_OVERRIDE', '--force');
+    removeContainers(settings.path('ENROOT_DATA_PATH'), parsed.args, settings.flag('ENROOT_FORCE_OVERRIDE'));
+    return 0;
+  },
 };

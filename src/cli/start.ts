@@ -1,5 +1,16 @@
-import type { Command } from './command.js';
-import { envOption, notImplemented } from './shared-options.js';
+import { startContainer } from '../runtime/start.js';
+import { checkConfigScript, checkRcScript } from '../runtime/config-check.js';
+import { flag, optionValue, optionValues, type Command } from './command.js';
+import { envOption } from './shared-options.js';
+
+const FLAG_SETTINGS: readonly (readonly [string, string])[] = [
+  ['root', 'ENROOT_REMAP_ROOT'],
+  ['rw', 'ENROOT_ROOTFS_WRITABLE'],
+  ['pid', 'ENROOT_UNSHARE_PID'],
+  ['net', 'ENROOT_UNSHARE_NET'],
+  ['ipc', 'ENROOT_UNSHARE_IPC'],
+  ['uts', 'ENROOT_UNSHARE_UTS'],
+];
 
 export const startCommand: Command = {
   name: 'start',
@@ -18,5 +29,21 @@ export const startCommand: Command = {
     { long: 'uts', help: 'New UTS namespace (own hostname)' },
   ],
   positionals: { min: 1 },
-  run: notImplemented('start'),
+  async run(parsed, context) {
+    const settings = context.settings();
+    const conf = optionValue(parsed, 'conf');
+    const configScript = conf === undefined ? undefined : checkConfigScript(conf, context.log);
+    if (configScript !== undefined) settings.applyDirectives(configScript);
+    for (const [option, setting] of FLAG_SETTINGS) if (flag(parsed, option)) settings.enable(setting, `--${option}`);
+    const rc = optionValue(parsed, 'rc');
+    const [target, ...command] = parsed.args as [string, ...string[]];
+    startContainer(settings, {
+      target,
+      command,
+      ...(configScript === undefined ? {} : { configScript }),
+      ...(rc === undefined ? {} : { rcFile: checkRcScript(rc) }),
+      environment: optionValues(parsed, 'env'),
+      mounts: optionValues(parsed, 'mount'),
+    });
+  },
 };

@@ -42,7 +42,9 @@ function unsquash(image: string, destination: string, processors: number, intera
   if (!interactive) args.push('-no-progress');
   args.push(image);
   return new Promise((resolve, reject) => {
-    const child = spawn('unsquashfs', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // setpriv --pdeathsig: if enroot is killed, unsquashfs dies too instead of writing on into a directory
+    // that the next run removes as a leftover.
+    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'unsquashfs', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let lastLines = '';
     child.stderr.on('data', (chunk: Buffer) => {
       if (interactive) process.stderr.write(chunk);

@@ -1,0 +1,25 @@
+// Running hook scripts (spec 11.1): executable files only, stdout discarded, stderr shown;
+// a failing hook aborts the start, naming the hook.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import { EnrootError } from '../errors.js';
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function runHooks(files: readonly string[], env: NodeJS.ProcessEnv): void {
+  for (const file of files) {
+    if (!isExecutable(file)) continue;
+    const result = spawnSync(file, [], { stdio: ['inherit', 'ignore', 'inherit'], env });
+    if (result.error !== undefined) throw new EnrootError(`${file} could not be run: ${result.error.message} (does it start with a #! line?)`);
+    const status = result.status ?? 128 + (result.signal === null ? 0 : os.constants.signals[result.signal]);
+    if (status !== 0) throw new EnrootError(`${file} exited with return code ${status}`);
+  }
+}

@@ -1,0 +1,76 @@
+// File-descriptor based path operations: resolving a path inside a root directory so that no
+// symlink can lead out of it (openat2 RESOLVE_IN_ROOT), and creating entries relative to a directory fd.
+import koffi from 'koffi';
+import { check, native, SysError, lastErrno } from './libc.js';
+import { syscallNumbers } from './syscalls.js';
+
+const O_PATH = 0o10000000;
+const O_CLOEXEC = 0o2000000;
+const O_NOFOLLOW = 0o400000;
+const O_CREAT = 0o100;
+const O_EXCL = 0o200;
+const O_WRONLY = 1;
+const RESOLVE_NO_MAGICLINKS = 0x02;
+const RESOLVE_IN_ROOT = 0x10;
+const AT_FDCWD = -100;
+
+/** The path through which the kernel reaches exactly the object an fd refers to. */
+export function fdPath(fd: number): string {
+  return `/proc/self/fd/${fd}`;
+}
+
+/** Opens a directory (or anything) on the host as an O_PATH handle. */
+export function openPath(path: string): number {
+  return check(native.openat(AT_FDCWD, path, O_PATH | O_CLOEXEC), `open ${path}`);
+}
+
+/**
+ * Opens `path` (relative to `rootFd`) as an O_PATH handle, resolving every component as if `rootFd`
+ * were the root directory: `..` stops at it and absolute symlinks restart from it.
+ */
+export function openInRoot(rootFd: number, path: string, what: string): number {
+  const how = Buffer.alloc(24);
+  how.writeBigUInt64LE(BigInt(O_PATH | O_CLOEXEC), 0);
+  how.writeBigUInt64LE(BigInt(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS), 16);
+  const fd = Number(native.syscall(syscallNumbers().openat2, 'int', rootFd, 'str', path === '' ? '.' : path, 'void *', how, 'size_t', 24));
+  if (fd < 0) throw new SysError(what, lastErrno());
+  return fd;
+}
+
+export function mkdirAt(dirFd: number, name: string, mode: number, what: string): void {
+  check(native.mkdirat(dirFd, name, mode), what);
+}
+
+/** Creates an empty regular file (never following a symlink), failing if the name exists. */
+export function createFileAt(dirFd: number, name: string, mode: number, what: string): void {
+  const fd = check(native.openat(dirFd, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 'uint32_t', mode), what);
+  native.close(fd);
+}
+
+/** The target of the symlink `name` in `dirFd`, or null when it is not a symlink. */
+export function readlinkAt(dirFd: number, name: string): string | null {
+  const buffer = Buffer.alloc(4096);
+  const length = Number(native.readlinkat(dirFd, name, buffer, buffer.length));
+  if (length < 0) return null;
+  return buffer.subarray(0, length).toString('utf8');
+}
+
+export function closeFd(fd: number): void {
+  native.close(fd);
+}
+
+const LOCK_EX = 2;
+const LOCK_NB = 4;
+
+/** Tries to take an exclusive lock on an open file; false when another holder has it. */
+export function tryLockExclusive(fd: number, what: string): boolean {
+  if (Number(native.flock(fd, LOCK_EX | LOCK_NB)) === 0) return true;
+  const errno = lastErrno();
+  if (errno === koffi.os.errno.EWOULDBLOCK) return false;
+  throw new SysError(what, errno);
+}
+
+/** An anonymous in-memory file that stays open across execve (no close-on-exec). */
+export function memoryFile(name: string): number {
+  return check(native.memfdCreate(name, 0), `memfd_create ${name}`);
+}
