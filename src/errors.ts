@@ -46,6 +46,13 @@ const SYSTEM_ERROR_TEXT: Record<string, string> = {
   EIO: 'Input/output error',
 };
 
+/** Names `path` in a system error that has no path of its own (a write through a file handle). */
+export function withPath(err: unknown, path: string): unknown {
+  const system = err as NodeJS.ErrnoException;
+  if (system instanceof Error && typeof system.code === 'string' && system.path === undefined) system.path = path;
+  return err;
+}
+
 /**
  * The one-line message for a failure that is not an EnrootError: a Node system error becomes
  * `<what went wrong>: <path>`, anything else `Unexpected failure: <message>`.

@@ -1,6 +1,6 @@
 // enroot import: an image URI to a squashfs file, streamed from the layer blobs through the merge into our
 // writer (design decision 1); the file appears under its name only once it is complete.
-import { EnrootError, NotImplementedError } from '../errors.js';
+import { EnrootError, NotImplementedError, withPath } from '../errors.js';
 import { log } from '../log/log.js';
 import type { Settings } from '../config/settings.js';
 import { parseDockerUri, redactUri } from '../reference/docker-uri.js';
@@ -45,6 +45,10 @@ export async function importImage(uri: string, settings: Settings, options: Impo
   const source = await openRegistryImage(uri, settings, options.arch === undefined ? {} : { arch: options.arch });
   log.info('Creating squashfs filesystem...');
   const mtime = squashOptions.mkfsTime ?? Math.floor(Date.now() / 1000);
-  await writeImageAtomically(output, squashOptions, (sink) => writeImageTree({ ...sourceTreeOptions(source, mtime), sink }));
+  await writeImageAtomically(output, squashOptions, (sink) => writeImageTree({ ...sourceTreeOptions(source, mtime), sink })).catch(
+    (err: unknown) => {
+      throw withPath(err, output);
+    },
+  );
   return output;
 }

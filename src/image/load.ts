@@ -3,7 +3,7 @@
 // needed (and ENROOT_NATIVE_OVERLAYFS does not matter).
 import fs from 'node:fs';
 import path from 'node:path';
-import { EnrootError } from '../errors.js';
+import { EnrootError, withPath } from '../errors.js';
 import { log } from '../log/log.js';
 import type { Settings } from '../config/settings.js';
 import { ensureSettingDirectory } from '../config/directories.js';
@@ -32,6 +32,8 @@ export async function loadImage(uri: string, settings: Settings, options: LoadOp
   const source = await openRegistryImage(uri, settings, options.arch === undefined ? {} : { arch: options.arch });
   log.info('Loading container root filesystem...');
   const mtime = sourceDateEpoch(settings) ?? Math.floor(Date.now() / 1000);
-  await writeImageToDirectory(target, { ...sourceTreeOptions(source, mtime), replace: options.force });
+  await writeImageToDirectory(target, { ...sourceTreeOptions(source, mtime), replace: options.force }).catch((err: unknown) => {
+    throw withPath(err, target);
+  });
   return target;
 }

@@ -161,9 +161,13 @@ class LayerMerge {
     for (const path of this.tree.directoriesWithoutMeta()) await this.options.sink.addDirectory(path, this.options.implicitDirectoryMeta);
   }
 
-  /** Errors of our own name their layer already; others get its name. */
+  /**
+   * Errors of our own name their layer already; system errors (ENOSPC from the sink, say) are not the
+   * layer's and pass through; others (corrupt data) get the layer's name.
+   */
   private inLayer(source: LayerSource, err: unknown): Error {
-    return err instanceof EnrootError ? err : new EnrootError(`${source.description}: ${errorText(err)}`, { cause: err });
+    if (err instanceof EnrootError || /^E[A-Z]+$/.test(String((err as NodeJS.ErrnoException).code))) return err as Error;
+    return new EnrootError(`${source.description}: ${errorText(err)}`, { cause: err });
   }
 
   private warnDangling(link: string, target: string): void {
