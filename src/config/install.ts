@@ -1,6 +1,7 @@
 // Where this installation lives and what it calls itself. The reference fixes these at build time;
 // we derive them from the package location, with one environment override for the system config file.
 import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** The enroot release whose interface we implement; `enroot version` prints it, scripts compare against it. */
@@ -9,8 +10,18 @@ export const COMPATIBLE_VERSION = '4.1.2';
 /** This implementation's own version. */
 export const IMPLEMENTATION_VERSION = '0.1.0';
 
-/** The package root (the directory holding bin/, dist/, conf/). */
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/**
+ * The package root (the directory holding bin/, dist/, conf/, package.json): the nearest directory above
+ * this module with a package.json, so it is the same whether the code runs from dist/src or the bundle.
+ */
+export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(start, '../../..');
+  }
+}
 
 /** The directory of the system configuration (hooks.d, mounts.d, environ.d, enroot.conf). */
 export const DEFAULT_SYSCONF_DIR = '/etc/enroot';

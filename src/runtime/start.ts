@@ -1,7 +1,6 @@
 // `enroot start`, the host half: validate everything, decide the namespaces and identity, then
 // replace this process with `unshare`, which replaces itself with stage 2 inside the namespaces.
 import os from 'node:os';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../config/install.js';
@@ -27,8 +26,7 @@ export interface StartRequest {
   mounts: string[];
 }
 
-// Stage 2 as one bundled CommonJS file when the build made it (it loads several times faster), else the modules.
-const STAGE2_BUNDLE = path.join(PACKAGE_ROOT, 'dist', 'stage2.cjs');
+// Stage 2 beside this code: dist/bundle/stage2.js when running from the bundle, else the compiled module.
 const STAGE2_MODULE = fileURLToPath(new URL('./stage2.js', import.meta.url));
 
 function validate(request: StartRequest): void {
@@ -86,7 +84,6 @@ export function startContainer(settings: Settings, request: StartRequest): never
     findProgram('squashfuse', searchPath);
     if (!plan.nativeOverlay) findProgram('fuse-overlayfs', searchPath);
   }
-  const stage2 = fs.existsSync(STAGE2_BUNDLE) ? STAGE2_BUNDLE : STAGE2_MODULE;
-  const argv = [...unshareArguments(plan), '--', process.execPath, stage2];
+  const argv = [...unshareArguments(plan), '--', process.execPath, STAGE2_MODULE];
   execve(unshare, argv, { ...settings.environment(), [PLAN_VARIABLE]: encodePlan(plan) });
 }
