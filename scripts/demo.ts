@@ -10,6 +10,7 @@ import { busyboxLayer, buildImage, pushImage } from '../test/fixtures/images.js'
 import { startRegistry } from '../test/fixtures/registry.js';
 
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+const shellWord = (word: string) => (/^[\w@%+=:,./#-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
 
 async function main(): Promise<number> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'enroot-demo-'));
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
     ENROOT_ALLOW_HTTP: 'y', // the demo registry speaks plain HTTP on loopback
   };
   const enroot = (...args: string[]): boolean => {
-    console.log(`\n${bold(`$ enroot ${args.join(' ')}`)}`);
+    console.log(`\n${bold(`$ enroot ${args.map(shellWord).join(' ')}`)}`);
     const result = spawnSync(process.execPath, [ENROOT_BIN, ...args], { env, cwd: work, stdio: 'inherit' });
     return result.status === 0;
   };
@@ -46,6 +47,8 @@ async function main(): Promise<number> {
       ['list'],
       ['start', 'demo', 'sh', '-c', 'cat /etc/motd; echo "uid=$(id -u) GREETING=$GREETING"; cat /.enroot/source'],
       ['start', '--root', '--rw', 'demo', 'sh', '-c', 'echo "uid=$(id -u)"; touch /written && ls -l /written'],
+      ['start', 'busybox.sqsh', 'sh', '-c', 'echo "started straight from the image: $(cat /etc/motd)"'],
+      ['export', '-o', 'demo-modified.sqsh', 'demo'],
       ['remove', '-f', 'demo'],
     ];
     for (const step of steps) {

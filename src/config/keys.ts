@@ -3,7 +3,7 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
-import { COMPATIBLE_VERSION, DEFAULT_LIBRARY_DIR, DEFAULT_SYSCONF_DIR } from './install.js';
+import { COMPATIBLE_VERSION, DEFAULT_LIBRARY_DIR, DEFAULT_SYSCONF_DIR, PACKAGE_ROOT } from './install.js';
 
 export type SettingKind = 'path' | 'integer' | 'boolean' | 'string';
 
@@ -37,7 +37,10 @@ const define = (
 
 export const SETTINGS: readonly SettingDefinition[] = [
   define('ENROOT_LIBRARY_PATH', 'path', 'Shell libraries for hooks', () => DEFAULT_LIBRARY_DIR),
-  define('ENROOT_SYSCONF_PATH', 'path', 'System configuration (hooks.d, mounts.d, environ.d)', () => DEFAULT_SYSCONF_DIR),
+  // /etc/enroot where a site installed one, else the standard configuration shipped with this package.
+  define('ENROOT_SYSCONF_PATH', 'path', 'System configuration (hooks.d, mounts.d, environ.d)', () =>
+    fs.existsSync(DEFAULT_SYSCONF_DIR) ? DEFAULT_SYSCONF_DIR : path.join(PACKAGE_ROOT, 'conf'),
+  ),
   define('ENROOT_RUNTIME_PATH', 'path', 'Working directory of running containers', (env) => `${env.XDG_RUNTIME_DIR}/enroot`),
   define('ENROOT_CONFIG_PATH', 'path', 'User configuration and credentials', (env) => `${env.XDG_CONFIG_HOME}/enroot`),
   define('ENROOT_CACHE_PATH', 'path', 'Downloaded layers', (env) => `${env.XDG_CACHE_HOME}/enroot`),
