@@ -17,6 +17,8 @@ PACKAGES=(
   util-linux        # unshare, setpriv
   tar               # GNU tar: the oracle that applies layers in tests
   time              # GNU time: peak memory figures in the benchmarks
+  podman            # the engine behind podman:// imports (tests run it as root)
+  podman-docker     # a docker command backed by podman, for the dockerd:// tests where no Docker engine runs
   bash
 )
 

@@ -28,8 +28,11 @@ export const registrySchemes = [
 ] as const;
 
 export const localSchemes = [
-  ['dockerd://IMAGE[:TAG]', "An image in the local Docker daemon's store"],
-  ['podman://IMAGE[:TAG]', "An image in the local Podman store"],
+  ['dockerd://IMAGE[:TAG]', "An image in the local Docker store (pulled for --arch when missing), read through docker save"],
+  ['podman://IMAGE[:TAG]', 'An image in the local Podman store (pulled for --arch when missing), read through podman save'],
+  ['docker-archive://PATH', 'A tar written by docker save or podman save (one image; default output: PATH without .tar)'],
+  ['oci-archive://PATH', 'A tar of an OCI image layout (platform chosen by --arch; default output: PATH without .tar)'],
+  ['oci://DIR', 'An OCI image layout directory (platform chosen by --arch; default output: the directory name)'],
 ] as const;
 
 /** The run function of a command whose capability is not built yet: an error, never a fake success. */

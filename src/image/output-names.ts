@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EnrootError } from '../errors.js';
 import { DOCKER_HUB_REGISTRY, type DockerReference } from '../reference/docker-uri.js';
+import type { LocalReference } from './sources/local-uri.js';
 
 /**
  * `ubuntu+latest` for docker://ubuntu, `nvidia+cuda+12` for docker://nvcr.io#nvidia/cuda:12. The registry
@@ -15,6 +16,16 @@ export function imageBaseName(reference: DockerReference): string {
   if (reference.registry === DOCKER_HUB_REGISTRY && repository.startsWith('library/')) repository = repository.slice('library/'.length);
   const suffix = reference.digest !== undefined ? reference.digest.replace(':', '-') : (reference.tag ?? 'latest');
   return `${repository.replaceAll('/', '+')}+${suffix}`;
+}
+
+/**
+ * `ubuntu+22.04` for dockerd://ubuntu:22.04 (every `:` and `/` replaced, no default tag, spec 1.4); for
+ * archives and layouts the file or directory name without `.tar`: oci-archive:///srv/app.tar gives `app`.
+ */
+export function localImageBaseName(reference: LocalReference): string {
+  if (reference.kind === 'engine') return reference.image.replace(/[:/]/g, '+');
+  const name = path.basename(reference.path).replace(/\.tar$/, '');
+  return name === '' || name === '.' || name === '..' ? 'image' : name;
 }
 
 /** The container name `create` derives from an image file: its real name minus one `.sqsh`. */
