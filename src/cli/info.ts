@@ -1,6 +1,18 @@
 import { COMPATIBLE_VERSION, IMPLEMENTATION_VERSION } from '../config/install.js';
 import { describeSettings } from '../config/settings.js';
+import { chooseBackend, describeBackend } from '../gpu/backend.js';
+import { realHost } from '../gpu/host.js';
+import { errorText } from '../errors.js';
 import type { Command } from './command.js';
+
+/** The NVIDIA backend start would use; a broken CDI spec is reported, not fatal. */
+function gpuBackendLine(): string {
+  try {
+    return describeBackend(chooseBackend(realHost(process.env.PATH), process.env.PATH));
+  } catch (err) {
+    return `unusable: ${errorText(err)}`;
+  }
+}
 
 export const infoCommand: Command = {
   name: 'info',
@@ -23,6 +35,7 @@ export const infoCommand: Command = {
     const described = describeSettings(settings);
     const width = Math.max(...described.map(({ name }) => name.length));
     for (const { name, source } of described) lines.push(`  ${name.padEnd(width)}  ${source}`);
+    lines.push('', 'GPU support:', `  NVIDIA backend: ${gpuBackendLine()}`);
     context.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   },

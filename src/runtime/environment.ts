@@ -1,4 +1,6 @@
 // The container environment file: normalisation (spec 9.7) and loading it as a process environment.
+import { EnrootError } from '../errors.js';
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const QUOTED = /^([A-Za-z_][A-Za-z0-9_]*=)["'](.*)["'][ \t]*$/;
@@ -34,7 +36,10 @@ export function loadEnvironment(text: string): Record<string, string> {
 
 /** A `--env` value as an environment line: `KEY=VAL` as given, bare `KEY` takes the caller's value. */
 export function environmentArgument(value: string, lookup: (name: string) => string | undefined): string {
-  return value.includes('=') ? value : `${value}=${lookup(value) ?? ''}`;
+  const line = value.includes('=') ? value : `${value}=${lookup(value) ?? ''}`;
+  // A newline would start a second variable in the environment file.
+  if (line.includes('\n')) throw new EnrootError(`Invalid argument: ${value.replace(/\n/g, '\\n')} (a --env value must fit on one line)`);
+  return line;
 }
 
 /** The `--env` rule of spec 9.2: a variable name, optionally followed by `=` and anything. */

@@ -146,7 +146,17 @@ class Stage2 {
   private async runHooks(): Promise<void> {
     fs.writeFileSync(this.mountFile, '', { mode: 0o600 });
     const hooks = configFiles(this.dirs, 'hooks.d', '.sh');
-    if (hooks.length > 0) (await import('./hooks.js')).runHooks(hooks, hookEnvironment(this.plan.helpersDir));
+    if (hooks.length > 0) {
+      await (await import('./hooks.js')).runHooks(hooks, {
+        env: hookEnvironment(this.plan.helpersDir),
+        rootfs: this.rootfs,
+        rootFd: this.rootFd,
+        environFile: this.envFile,
+        runtimeDir: this.plan.runtimeDir,
+        mount: (entries) => performEntries(entries, this.mountContext()),
+        warn: (message) => log.warn(message),
+      });
+    }
     if (this.config !== null) await this.config.hooks();
     performEntries(withPass(parseFstab(fs.readFileSync(this.mountFile, 'utf8'), 'a hook (ENROOT_MOUNTS)'), 0), this.mountContext());
     this.normaliseEnvironment();

@@ -1,0 +1,46 @@
+// Standard hooks built into enroot (design decision 4). The installed hooks.d file keeps the
+// reference's name and can be removed or made non-executable like any hook; a marker line in it
+// makes the runtime perform the hook in-process instead of running the file.
+import fs from 'node:fs';
+import type { FstabEntry } from './fstab.js';
+
+export interface BuiltinHookContext {
+  /** What a script hook would see as its environment. */
+  env: NodeJS.ProcessEnv;
+  rootfs: string;
+  /** O_PATH handle on the rootfs, to create files inside it safely. */
+  rootFd: number;
+  environFile: string;
+  runtimeDir: string;
+  /** Performs fstab entries inside the rootfs at once. */
+  mount(entries: readonly FstabEntry[]): void;
+  warn(message: string): void;
+}
+
+export type BuiltinHook = (context: BuiltinHookContext) => void;
+
+const BUILTINS: Readonly<Record<string, () => Promise<BuiltinHook>>> = {
+  nvidia: async () => (await import('../gpu/hook.js')).nvidiaHook,
+  mellanox: async () => (await import('../gpu/mellanox-hook.js')).mellanoxHook,
+};
+
+const MARKER = /^# enroot-builtin: ([a-z0-9-]+)$/m;
+
+/** The built-in hook a hooks.d file stands for, or null for a script to run. */
+export async function builtinHook(file: string): Promise<BuiltinHook | null> {
+  let head: string;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(512);
+      head = buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  const name = MARKER.exec(head)?.[1];
+  const load = name === undefined ? undefined : BUILTINS[name];
+  return load === undefined ? null : load();
+}
