@@ -52,6 +52,14 @@ function parentOf(names: string[]): string {
   return names.slice(0, -1).join('/');
 }
 
+/** The kernel's overflow id, for layer ids a host cannot represent (tar allows ids beyond 32 bits). */
+const OVERFLOW_ID = 65534;
+const MAX_HOST_ID = 0xfffffffe;
+
+function hostId(id: number): number {
+  return Number.isInteger(id) && id >= 0 && id <= MAX_HOST_ID ? id : OVERFLOW_ID;
+}
+
 export class DirectorySink implements TreeSink {
   /** Every directory created here, with the metadata it is to get at the end. */
   private readonly directories = new Map<string, EntryMeta | undefined>([['', undefined]]);
@@ -132,7 +140,7 @@ export class DirectorySink implements TreeSink {
         written += chunk.length;
       }
       if (written !== size) throw new EnrootError(`/${path}: ${written} bytes were given for a file of ${size} bytes`);
-      if (this.needsChown(meta)) fchownSync(fd, meta.uid, meta.gid);
+      if (this.needsChown(meta)) fchownSync(fd, hostId(meta.uid), hostId(meta.gid));
       fchmodSync(fd, containerMode(meta.mode, false));
       futimesSync(fd, meta.mtime, meta.mtime);
     } finally {
@@ -145,7 +153,7 @@ export class DirectorySink implements TreeSink {
     this.prepareParents(names);
     const where = this.absolute(names);
     symlinkSync(target, where);
-    if (this.needsChown(meta)) lchownSync(where, meta.uid, meta.gid);
+    if (this.needsChown(meta)) lchownSync(where, hostId(meta.uid), hostId(meta.gid));
     lutimesSync(where, meta.mtime, meta.mtime);
   }
 
@@ -155,12 +163,12 @@ export class DirectorySink implements TreeSink {
     this.hardlinks.push([path, targetPath]);
   }
 
-  async addDevice(path: string, meta: EntryMeta, type: 'char' | 'block', major: number, minor: number): Promise<void> {
-    if (!this.keepOwnership) {
-      this.devicesLeftOut += 1;
-      return;
-    }
-    await this.makeNode(path, meta, [type === 'char' ? 'c' : 'b', String(major), String(minor)]);
+  /**
+   * Device nodes are never created: the merge already leaves out dev/, so any device here would sit on the
+   * host filesystem outside /dev, giving raw access to memory or disks to whoever reaches the directory.
+   */
+  async addDevice(_path: string, _meta: EntryMeta, _type: 'char' | 'block', _major: number, _minor: number): Promise<void> {
+    this.devicesLeftOut += 1;
   }
 
   async addFifo(path: string, meta: EntryMeta): Promise<void> {
@@ -173,7 +181,7 @@ export class DirectorySink implements TreeSink {
     this.prepareParents(names);
     const where = this.absolute(names);
     await run('mknod', ['-m', '600', '--', where, ...kind]);
-    if (this.keepOwnership) lchownSync(where, meta.uid, meta.gid);
+    if (this.keepOwnership) lchownSync(where, hostId(meta.uid), hostId(meta.gid));
     chmodSync(where, containerMode(meta.mode, false));
     utimesSync(where, meta.mtime, meta.mtime);
   }
@@ -196,7 +204,7 @@ export class DirectorySink implements TreeSink {
     for (const path of paths) {
       const meta = this.directories.get(path) ?? { mode: 0o755, uid: 0, gid: 0, mtime: Date.now() / 1000 };
       const where = this.absolute(components(path));
-      if (this.keepOwnership) chownSync(where, meta.uid, meta.gid);
+      if (this.keepOwnership) chownSync(where, hostId(meta.uid), hostId(meta.gid));
       chmodSync(where, containerMode(meta.mode, true));
       utimesSync(where, meta.mtime, meta.mtime);
     }
@@ -218,7 +226,7 @@ export class DirectorySink implements TreeSink {
     }
     this.staged.commit(options.replace === true);
     if (this.devicesLeftOut > 0) {
-      this.warn(`${this.devicesLeftOut} device node(s) left out of ${this.staged.target}: only root can create them`);
+      this.warn(`${this.devicesLeftOut} device node(s) left out of ${this.staged.target}: device nodes outside /dev are not created on the host`);
     }
   }
 

@@ -33,6 +33,6 @@ export async function exportContainer(name: string, settings: Settings, options:
   // Real root exports the owners the tree has; for anyone else every file is theirs, and root in the image.
   squashOptions.allRoot = process.getuid?.() !== 0;
   log.info('Creating squashfs filesystem...');
-  await writeTreeImage(rootfs, output, squashOptions, { exclude: excludedFromExport });
+  await writeTreeImage(rootfs, output, squashOptions, { exclude: excludedFromExport, replace: options.force });
   return output;
 }

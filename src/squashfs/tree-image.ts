@@ -1,7 +1,7 @@
 // Whole images from a directory on disk (enroot export), and the temporary-name-then-rename wrapper that
 // every image output goes through: nothing half-written is left behind on an error, SIGINT or SIGTERM.
 import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
+import { link, rename, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { EnrootError } from '../errors.js';
 import { removeStaleTemporaries, temporarySibling } from '../temporary-files.js';
@@ -15,6 +15,8 @@ export interface TreeImageHooks {
   exclude?: (relPath: string, stat: Stats) => boolean;
   /** The extended attributes of an entry (Node has no xattr API of its own); without it none are stored. */
   readXattrs?: (absolutePath: string) => Xattrs | undefined;
+  /** Replace an existing image at the output path (export --force); otherwise that is an error. */
+  replace?: boolean;
 }
 
 /** Read size for file contents: a multiple of every block size, so blocks are views of the chunks. */
@@ -28,6 +30,7 @@ export async function writeImageAtomically(
   outputPath: string,
   options: SquashfsOptions,
   fill: (writer: SquashfsWriter) => Promise<void>,
+  publishing: { replace?: boolean } = {},
 ): Promise<void> {
   removeStaleTemporaries(dirname(outputPath), removeFile);
   const temporary = temporarySibling(outputPath);
@@ -56,7 +59,7 @@ export async function writeImageAtomically(
       await writer.abort();
       throw err;
     }
-    await rename(temporary, outputPath);
+    await publish(temporary, outputPath, publishing.replace === true);
   } catch (err) {
     await unlink(temporary).catch(() => undefined);
     throw err;
@@ -111,7 +114,25 @@ export async function writeTreeImage(sourceDir: string, outputPath: string, opti
     if (!root?.isDirectory()) throw new EnrootError(`Not a directory: ${resolve(sourceDir)}`);
     writer.addDirectory('', metaOf(sourceDir, root));
     await visit('', sourceDir);
-  });
+  }, { replace: hooks.replace === true });
+}
+
+/**
+ * Puts the finished image at `outputPath`. Without `replace`, link(2) publishes it only if nothing took the
+ * name meanwhile (a concurrent import of the same output), where rename(2) would silently replace that.
+ */
+async function publish(temporary: string, outputPath: string, replace: boolean): Promise<void> {
+  if (replace) {
+    await rename(temporary, outputPath);
+    return;
+  }
+  try {
+    await link(temporary, outputPath);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new EnrootError(`File already exists: ${outputPath}`);
+    throw err;
+  }
+  await unlink(temporary);
 }
 
 function removeFile(path: string): void {
