@@ -14,6 +14,7 @@ PACKAGES=(
   openssl           # test certificate authority
   zstd              # zstd layers in test images
   pigz              # parallel gzip, used by benchmarks as the decompression floor
+  time              # GNU time: wall time, CPU time and peak RSS in benchmarks
   util-linux        # unshare, setpriv
   tar               # GNU tar: the oracle that applies layers in tests
   time              # GNU time: peak memory figures in the benchmarks

@@ -2,7 +2,8 @@
 // downloaded (no recompression), readable by its owner only. A blob enters the cache only after its digest
 // was verified, through a temporary file that is renamed into place, so concurrent imports of overlapping
 // images race benignly: both renames carry identical bytes and one entry remains. Entries are verified again
-// every time they are read.
+// every time they are read (by a worker thread hashing the file beside the reader), except those this
+// process downloaded and verified itself.
 //
 // The subdirectory keeps our entries apart from the reference's cache format (`CACHE/<hex>`, zstd
 // transcodes), which could otherwise share the same ENROOT_CACHE_PATH.
@@ -15,8 +16,14 @@ import { EnrootError } from '../errors.js';
 import { ensureSettingDirectory, makeDirectories } from '../config/directories.js';
 import type { Settings } from '../config/settings.js';
 import { digestHex, DigestMismatchError, digestVerifier, sha256Digest } from './digest.js';
+import { hashFileInWorker } from './file-hash.js';
 
 const PARTIAL_PREFIX = '.partial-';
+/** Large reads: a layer blob is read in few chunks. */
+const READ_CHUNK = 1024 * 1024;
+
+/** Entries this process verified as it downloaded them: reading them again needs no second hash. */
+const verifiedByThisProcess = new Set<string>();
 
 // Temporary files of this process, removed if it exits before committing or discarding them.
 const liveTemporaryFiles = new Set<string>();
@@ -96,6 +103,7 @@ export class PendingBlob {
       throw cacheWriteError(path.dirname(this.finalPath), err);
     }
     liveTemporaryFiles.delete(this.temporaryPath);
+    verifiedByThisProcess.add(this.finalPath);
   }
 
   async discard(): Promise<void> {
@@ -157,8 +165,6 @@ export class BlobCache {
   /** A stream of a cached blob, verified against its digest while it is read; a corrupt entry is removed. */
   open(digest: string, size?: number): Readable {
     const file = this.path(digest);
-    const what = `cached blob ${file}`;
-    const verifier = digestVerifier(digest, size, what, () => fs.rmSync(file, { force: true }));
     let fd: number;
     try {
       fd = fs.openSync(file, 'r');
@@ -166,7 +172,10 @@ export class BlobCache {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
       throw new EnrootError(`Could not read cached blob ${file} (${code}): run the command again to download it`);
     }
-    const reader = fs.createReadStream(file, { fd });
+    const reader = fs.createReadStream(file, { fd, highWaterMark: READ_CHUNK });
+    if (verifiedByThisProcess.has(file)) return reader;
+    const what = `cached blob ${file}`;
+    const verifier = digestVerifier(digest, size, what, () => fs.rmSync(file, { force: true }), hashFileInWorker(file));
     // pipeline forwards a read error to the verifier, which the consumer reads.
     return pipeline(reader, verifier, () => {});
   }

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { EnrootError } from '../errors.js';
+import type { FileHash } from './file-hash.js';
 
 const SHA256_DIGEST = /^sha256:([0-9a-f]{64})$/;
 
@@ -28,26 +29,33 @@ export class DigestMismatchError extends EnrootError {
 
 /**
  * Passes bytes through unchanged and fails at the end (or as soon as there are too many bytes)
- * unless they hash to `expected`. `onMismatch` runs before the error is emitted.
+ * unless they hash to `expected`. `onMismatch` runs before the error is emitted. With `hashed`, the digest
+ * of the same bytes computed elsewhere (a worker reading the same file) is checked instead of hashing here.
  */
-export function digestVerifier(expected: string, size: number | undefined, what: string, onMismatch: () => void = () => {}): Transform {
-  const hash = createHash('sha256');
+export function digestVerifier(
+  expected: string, size: number | undefined, what: string, onMismatch: () => void = () => {}, hashed?: FileHash,
+): Transform {
+  const hash = hashed === undefined ? createHash('sha256') : undefined;
   let seen = 0;
   const fail = (callback: TransformCallback, actual: string) => {
     onMismatch();
     callback(new DigestMismatchError(what, expected, actual));
   };
+  const check = (callback: TransformCallback, actual: string) => (actual === expected ? callback() : fail(callback, actual));
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.length;
       if (size !== undefined && seen > size) return fail(callback, `more than ${size} bytes`);
-      hash.update(chunk);
+      hash?.update(chunk);
       callback(null, chunk);
     },
     flush(callback) {
-      const actual = `sha256:${hash.digest('hex')}`;
-      if (actual !== expected) return fail(callback, actual);
-      callback();
+      if (hash !== undefined) return check(callback, `sha256:${hash.digest('hex')}`);
+      hashed!.digest.then((actual) => check(callback, actual), (err: Error) => callback(err));
+    },
+    destroy(err, callback) {
+      hashed?.cancel();
+      callback(err);
     },
   });
 }

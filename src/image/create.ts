@@ -74,7 +74,7 @@ export async function createContainer(image: string, settings: Settings, options
   const staged = StagedDirectory.create(target);
   try {
     await unsquash(imageFile, staged.path, settings.integer('ENROOT_MAX_PROCESSORS'), log.interactive);
-    applyContainerPermissions(staged.path);
+    await applyContainerPermissions(staged.path);
     staged.commit(options.force);
   } catch (err) {
     staged.discard();

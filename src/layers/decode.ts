@@ -1,9 +1,9 @@
-// A layer blob as an uncompressed tar stream: gzip through zlib, zstd through the zstd program (Node 20's
+// A layer blob as an uncompressed tar stream: gzip through zlib on a worker thread, zstd through the zstd program (Node 20's
 // zlib has no zstd and the zstd addon only decompresses whole buffers), plain tar as it is.
 import { spawn } from 'node:child_process';
 import { PassThrough, Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { EnrootError } from '../errors.js';
+import { gunzipInWorker } from './gunzip-worker.js';
 
 export type LayerCompression = 'gzip' | 'zstd' | 'none';
 
@@ -15,6 +15,7 @@ export interface LayerInput {
   description?: string;
 }
 
+const DEFAULT_READ_AHEAD = 64 * 1024;
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 const ZSTD_MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);
 
@@ -118,18 +119,16 @@ function zstdDecompress(input: Readable, what: string): Readable {
   return output;
 }
 
-/** The uncompressed tar of `layer`. */
-export async function openLayerTar(layer: LayerInput): Promise<Readable> {
+/**
+ * The uncompressed tar of `layer`, decoded up to `readAheadBytes` ahead of the reader, so decompression
+ * overlaps the merge (a gzip layer inflates on a worker thread, whose window is the read-ahead).
+ */
+export async function openLayerTar(layer: LayerInput, readAheadBytes = DEFAULT_READ_AHEAD): Promise<Readable> {
   const { head, stream } = await peek(layer.open(), ZSTD_MAGIC.length);
   const compression = chooseCompression(layer.mediaType, head);
-  if (compression === 'gzip') return pipeline(stream, createGunzip(), () => {});
-  if (compression === 'zstd') return zstdDecompress(stream, describeLayer(layer));
-  return stream;
-}
-
-/** `source` with up to `bytes` decoded ahead of the reader, so decompression overlaps the merge. */
-export function readAhead(source: Readable, bytes: number): Readable {
-  const buffer = new PassThrough({ readableHighWaterMark: bytes });
-  pipeline(source, buffer, () => {});
+  if (compression === 'gzip') return gunzipInWorker(stream, readAheadBytes);
+  const decoded = compression === 'zstd' ? zstdDecompress(stream, describeLayer(layer)) : stream;
+  const buffer = new PassThrough({ readableHighWaterMark: readAheadBytes });
+  pipeline(decoded, buffer, () => {});
   return buffer;
 }

@@ -10,7 +10,7 @@
 //
 // Decoding: by media type (Docker and OCI), or by the magic bytes when the type names no compression or
 // the bytes contradict it: gzip (zlib), zstd (the zstd program, whose exit status is checked), plain tar.
-// The next layer is decompressed up to 32 MiB ahead while the current one is merged.
+// The next layer is decompressed up to 16 MiB ahead while the current one is merged (gzip on a worker thread).
 //
 // Tar members: ustar, GNU long names and links, PAX (long names, sizes, uid/gid, fractional mtime,
 // SCHILY.xattr.* and LIBARCHIVE.xattr.*), hardlinks, devices and fifos. Ownership and modes are passed

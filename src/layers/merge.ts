@@ -4,7 +4,7 @@
 // kept. Only per-path metadata is held (MergeTree), so memory does not grow with file sizes.
 import { EnrootError, errorText } from '../errors.js';
 import { log } from '../log/log.js';
-import { describeLayer, openLayerTar, readAhead, type LayerInput } from './decode.js';
+import { describeLayer, openLayerTar, type LayerInput } from './decode.js';
 import { MergeTree, type DirectoryNode, type Placement } from './merge-tree.js';
 import { entryPathComponents, isUnderDev, roleOfName } from './paths.js';
 import { PendingLinks } from './pending-links.js';
@@ -34,7 +34,7 @@ export interface MergeOptions {
   readAheadBytes?: number;
 }
 
-const DEFAULT_READ_AHEAD = 32 * 1024 * 1024;
+const DEFAULT_READ_AHEAD = 4 * 1024 * 1024;
 const REREAD_AHEAD = 64 * 1024;
 const MAX_SYMLINK_HOPS = 40;
 
@@ -117,7 +117,7 @@ function blobLayer(layer: LayerInput, readAheadBytes: number, warn: (message: st
   return {
     description,
     open: async () => {
-      const tar = readAhead(await openLayerTar(layer), readAheadBytes);
+      const tar = await openLayerTar(layer, readAheadBytes);
       return { items: readLayerMembers(tar, description, warnXattr), close: () => tar.destroy() };
     },
   };

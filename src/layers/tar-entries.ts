@@ -99,14 +99,28 @@ async function drain(data: FileData): Promise<void> {
   for await (const chunk of data) void chunk;
 }
 
+/**
+ * How often the reader gives the event loop a turn. When a layer is already decoded ahead, members come from
+ * memory through promise callbacks alone, which would hold off timers and signal handlers (SIGINT cleanup)
+ * until the whole layer is merged.
+ */
+const EVENT_LOOP_TURN_MS = 50;
+
+const eventLoopTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** The members of the uncompressed tar `input`; each member's data is drained if the caller leaves it. */
 export async function* readLayerMembers(
   input: Readable, description: string, warnXattr: (member: string, names: string[]) => void,
 ): AsyncGenerator<LayerItem> {
   const extract = tar.extract();
   pipeline(input, extract, () => {});
+  let lastTurn = Date.now();
   try {
     for await (const entry of extract) {
+      if (Date.now() - lastTurn >= EVENT_LOOP_TURN_MS) {
+        await eventLoopTurn();
+        lastTurn = Date.now();
+      }
       const lost: string[] = [];
       const data = entry as unknown as FileData; // a streamx Readable: async-iterable, typed without it
       const member = toMember(entry.header, data, lost);
