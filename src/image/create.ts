@@ -36,6 +36,26 @@ export function resolveImageFile(image: string): string {
 }
 
 /** Runs unsquashfs, passing its output through to stderr; fails with its last line on error. */
+/** SIGKILLs `pid` and waits (at most 2 s) until it has stopped running: exited, or a zombie. */
+function killAndWait(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return;
+  }
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; waited < 2000; waited += 5) {
+    let state: string;
+    try {
+      state = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] ?? 'X';
+    } catch {
+      return;
+    }
+    if (state === 'Z' || state === 'X') return;
+    Atomics.wait(pause, 0, 0, 5);
+  }
+}
+
 function unsquash(image: string, destination: string, processors: number, interactive: boolean): Promise<void> {
   const args = ['-f', '-user-xattrs', '-d', destination];
   if (processors > 0) args.push('-processors', String(processors));
@@ -45,6 +65,17 @@ function unsquash(image: string, destination: string, processors: number, intera
     // setpriv --pdeathsig: if enroot is killed, unsquashfs dies too instead of writing on into a directory
     // that the next run removes as a leftover.
     const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'unsquashfs', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // On SIGINT/SIGTERM, stop unsquashfs before the staging directory is removed (those listeners run after
+    // this one), or it would write on into a directory that was just deleted.
+    const stopChild = (): void => {
+      if (child.pid !== undefined) killAndWait(child.pid);
+    };
+    process.prependListener('SIGINT', stopChild);
+    process.prependListener('SIGTERM', stopChild);
+    child.on('close', () => {
+      process.off('SIGINT', stopChild);
+      process.off('SIGTERM', stopChild);
+    });
     let lastLines = '';
     child.stderr.on('data', (chunk: Buffer) => {
       if (interactive) process.stderr.write(chunk);
@@ -74,7 +105,8 @@ export async function createContainer(image: string, settings: Settings, options
   const staged = StagedDirectory.create(target);
   try {
     await unsquash(imageFile, staged.path, settings.integer('ENROOT_MAX_PROCESSORS'), log.interactive);
-    await applyContainerPermissions(staged.path);
+    const removedDevices = await applyContainerPermissions(staged.path);
+    if (removedDevices > 0) log.warn(`${removedDevices} device node(s) left out of ${target}: device nodes outside /dev are not created on the host`);
     staged.commit(options.force);
   } catch (err) {
     staged.discard();
