@@ -50,7 +50,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     findInPath('pigz', env) ? 'pigz' : 'gzip',
   ),
   define('ENROOT_ZSTD_OPTIONS', 'string', 'Options for zstd compression', () => '-1'),
-  define('ENROOT_SQUASH_OPTIONS', 'string', 'Squashfs writer options, in mksquashfs syntax', () => '-comp gzip -noD'),
+  define('ENROOT_SQUASH_OPTIONS', 'string', 'Squashfs writer options, in mksquashfs syntax', () => '-comp gzip -noD -noF'),
   define('ENROOT_MAX_PROCESSORS', 'integer', 'Processors used for parallel work', () => String(os.availableParallelism())),
   define('ENROOT_MAX_CONNECTIONS', 'integer', 'Parallel blob downloads (0 = unlimited)', () => '10'),
   define('ENROOT_CONNECT_TIMEOUT', 'integer', 'Seconds to wait for a connection', () => '30'),

@@ -5,7 +5,7 @@ import { EnrootError, withPath } from '../errors.js';
 import { log } from '../log/log.js';
 import type { Settings } from '../config/settings.js';
 import { parseDockerUri, redactUri } from '../reference/docker-uri.js';
-import { parseSquashOptions, writeImageAtomically, type SquashfsOptions } from '../squashfs/index.js';
+import { mksquashfsBaseOptions, parseSquashOptions, writeImageAtomically, type SquashfsOptions } from '../squashfs/index.js';
 import { imageBaseName, localImageBaseName, resolveOutputPath } from './output-names.js';
 import { sourceDateEpoch, sourceTreeOptions } from './image-source-tree.js';
 import { writeImageTree } from './image-tree.js';
@@ -19,7 +19,7 @@ export interface ImportOptions {
 /** The writer options: ENROOT_SQUASH_OPTIONS, every inode owned by root, times from SOURCE_DATE_EPOCH. */
 export function importSquashOptions(settings: Settings): SquashfsOptions {
   const words = (settings.get('ENROOT_SQUASH_OPTIONS') ?? '').split(/\s+/).filter((word) => word !== '');
-  const options = parseSquashOptions(words);
+  const options = parseSquashOptions(words, mksquashfsBaseOptions());
   options.allRoot = true;
   const processors = settings.integer('ENROOT_MAX_PROCESSORS');
   if (processors > 0) options.processors = processors;

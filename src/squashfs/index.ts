@@ -1,9 +1,11 @@
 // Our squashfs 4.0 image writer (design decision 2). `unsquashfs` stays the extractor; there is no reader.
 //
 // Options
-//   defaultSquashfsOptions()        enroot's defaults: `-comp gzip -noD` (gzip metadata and fragments,
-//                                   uncompressed data blocks), 128 KiB blocks, xattrs, fragments, duplicate
-//                                   detection and the export table on.
+//   defaultSquashfsOptions()        enroot's defaults: `-comp gzip -noD -noF` (gzip metadata, uncompressed data
+//                                   blocks and fragments), 128 KiB blocks, xattrs, fragments, duplicate detection
+//                                   and the export table on.
+//   mksquashfsBaseOptions()         mksquashfs's own defaults (everything compressed): the base a user's
+//                                   ENROOT_SQUASH_OPTIONS string is read against.
 //   parseSquashOptions(words)       ENROOT_SQUASH_OPTIONS in mksquashfs syntax on top of the defaults, e.g.
 //                                   ['-comp', 'zstd', '-Xcompression-level', '3', '-b', '1M', '-exit-on-error'].
 //                                   Unsupported options throw an EnrootError naming the option.
@@ -40,7 +42,7 @@
 // `processors` worker threads (the main thread helps when it would otherwise wait), zstd on the thread pool
 // through the @mongodb-js/zstd addon (prebuilt binaries from the npm registry). Memory: per-entry metadata,
 // 16 MiB of output staging, and a few blocks per compressing thread; file data is never held whole.
-export { defaultSquashfsOptions, parseSquashOptions, type SquashfsOptions, type CompressorName } from './options.js';
+export { defaultSquashfsOptions, mksquashfsBaseOptions, parseSquashOptions, type SquashfsOptions, type CompressorName } from './options.js';
 export { SquashfsWriter, type FileContents } from './writer.js';
 export type { EntryMeta } from './tree.js';
 export type { Xattrs } from './xattrs.js';

@@ -28,7 +28,7 @@ interface Variant {
 }
 
 const VARIANTS: Variant[] = [
-  { label: 'defaults (-comp gzip -noD)', words: [], seed: 101, entries: 3000 },
+  { label: 'defaults (-comp gzip -noD -noF)', words: [], seed: 101, entries: 3000 },
   { label: 'zstd, compressed data, 4K blocks', words: ['-comp', 'zstd', '-Xcompression-level', '3', '-b', '4K'], seed: 202, entries: 2500 },
   {
     label: 'nothing compressed, no fragments, no duplicates, 64K blocks, all root',
