@@ -19,7 +19,8 @@ export function temporarySibling(target: string): string {
   return path.join(path.dirname(target), name);
 }
 
-function processIsAlive(pid: number): boolean {
+/** True while a process with this PID exists (EPERM: it exists, owned by someone else). */
+export function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

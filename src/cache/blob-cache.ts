@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import { EnrootError } from '../errors.js';
+import { processIsAlive } from '../temporary-files.js';
 import { ensureSettingDirectory, makeDirectories } from '../config/directories.js';
 import type { Settings } from '../config/settings.js';
 import { digestHex, DigestMismatchError, digestVerifier, sha256Digest } from './digest.js';
@@ -37,15 +38,6 @@ const TEMPORARY_OWNER = `${os.hostname().replace(/[^A-Za-z0-9.-]/g, '_')}-${proc
 function cacheWriteError(directory: string, err: unknown): EnrootError {
   const code = (err as NodeJS.ErrnoException).code ?? 'error';
   return new EnrootError(`Could not write to the blob cache ${directory} (${code}): check its permissions and free space`);
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A blob being written into the cache. It hashes what is written; commit() publishes it only if it matches. */

@@ -64,3 +64,15 @@ export function requestedPlatform(arch: string | undefined): Platform {
 export function formatPlatform(platform: Platform): string {
   return [platform.os, platform.architecture, ...(platform.variant ? [platform.variant] : [])].join('/');
 }
+
+/** The platform an image config declares, completed from the index entry that led to it (if any). */
+export function configPlatform(config: Record<string, unknown>, fallback: Platform | undefined): Platform {
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const platform: Platform = {
+    os: text(config.os) ?? fallback?.os ?? '',
+    architecture: text(config.architecture) ?? fallback?.architecture ?? '',
+  };
+  const variant = text(config.variant) ?? fallback?.variant;
+  if (variant !== undefined) platform.variant = variant;
+  return platform;
+}

@@ -7,7 +7,7 @@ import { startProgress, type Progress } from '../log/progress.js';
 import { BlobCache } from '../cache/blob-cache.js';
 import { canonicalDockerUri, describeReference, parseDockerUri } from '../reference/docker-uri.js';
 import type { ImageConfig, ImageSource } from '../reference/image-source.js';
-import { requestedPlatform, type Platform } from '../reference/platform.js';
+import { configPlatform, requestedPlatform } from '../reference/platform.js';
 import { downloadBlobs, type DownloadOptions } from './blob-download.js';
 import type { Descriptor } from './manifest.js';
 import { resolveImageManifest } from './manifest-resolution.js';
@@ -45,18 +45,6 @@ async function readConfig(descriptor: Descriptor, options: DownloadOptions, wher
     throw new EnrootError(`Could not process JSON input: the image config of ${where} is not a JSON object`);
   }
   return { json: json as Record<string, unknown>, bytes, digest: descriptor.digest };
-}
-
-/** The platform an image config declares, completed from its index entry. */
-function configPlatform(config: Record<string, unknown>, fallback: Platform | undefined): Platform {
-  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-  const platform: Platform = {
-    os: text(config.os) ?? fallback?.os ?? '',
-    architecture: text(config.architecture) ?? fallback?.architecture ?? '',
-  };
-  const variant = text(config.variant) ?? fallback?.variant;
-  if (variant !== undefined) platform.variant = variant;
-  return platform;
 }
 
 /**

@@ -5,7 +5,7 @@ import { EnrootError } from '../../errors.js';
 import type { ImageSource } from '../../reference/image-source.js';
 import type { Platform } from '../../reference/platform.js';
 import { openVerified, readArchiveJson, readImageConfig, type ArchiveFiles } from './archive-files.js';
-import { configPlatform } from './image-platform.js';
+import { configPlatform } from '../../reference/platform.js';
 
 const LAYER_MEDIA_TYPE = 'application/vnd.docker.image.rootfs.diff.tar';
 

@@ -7,7 +7,7 @@ import { formatPlatform, type Platform } from '../../reference/platform.js';
 import { parseManifest, type Descriptor, type ImageManifest } from '../../registry/manifest.js';
 import { selectPlatform } from '../../registry/platform-selection.js';
 import { openVerified, readArchiveFile, readImageConfig, type ArchiveFiles } from './archive-files.js';
-import { configPlatform } from './image-platform.js';
+import { configPlatform } from '../../reference/platform.js';
 
 /** Indexes may nest (an index.json pointing at a multi-platform index); more than this is a loop or an abuse. */
 const MAX_INDEX_DEPTH = 4;
