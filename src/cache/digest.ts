@@ -37,6 +37,7 @@ export function digestVerifier(
 ): Transform {
   const hash = hashed === undefined ? createHash('sha256') : undefined;
   let seen = 0;
+  let flushed = false;
   const fail = (callback: TransformCallback, actual: string) => {
     onMismatch();
     callback(new DigestMismatchError(what, expected, actual));
@@ -50,11 +51,18 @@ export function digestVerifier(
       callback(null, chunk);
     },
     flush(callback) {
+      flushed = true;
       if (hash !== undefined) return check(callback, `sha256:${hash.digest('hex')}`);
       hashed!.digest.then((actual) => check(callback, actual), (err: Error) => callback(err));
     },
     destroy(err, callback) {
-      hashed?.cancel();
+      // Ended before its end: often because a damaged blob broke the decompressor before the hash was
+      // complete. Let the hash finish, so a damaged entry is still removed and the next run downloads it again.
+      if (hashed !== undefined && !flushed) {
+        hashed.digest.then((actual) => {
+          if (actual !== expected) onMismatch();
+        }, () => {});
+      }
       callback(err);
     },
   });

@@ -30,8 +30,6 @@ function workerMain(port: MessagePort, readFile: typeof fs, createHash: typeof c
 export interface FileHash {
   /** `sha256:<hex>` of the file's bytes. */
   digest: Promise<string>;
-  /** Stops hashing (the digest is then never settled). */
-  cancel(): void;
 }
 
 /** Starts hashing `file` on a worker thread. */
@@ -47,5 +45,5 @@ export function hashFileInWorker(file: string): FileHash {
     worker.once('error', reject);
   });
   digest.catch(() => {}); // the caller may never ask
-  return { digest, cancel: () => void worker.terminate() };
+  return { digest };
 }
