@@ -1,4 +1,5 @@
-// Names for outputs under construction, and the clean-up of ones a killed command left behind.
+// Outputs under construction: their temporary names, writing a file whole or not at all, clean-up on
+// interruption, and the removal of what a killed command left behind.
 // A temporary sibling of OUTPUT is `.OUTPUT.enroot-tmp-HOST-PID-RANDOM`: the host and PID tell a later
 // command whether its writer is gone (SIGKILL, power loss) so it can be removed, while one still being
 // written by a live process, here or on another host sharing the directory, is left alone.
@@ -6,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { EnrootError } from './errors.js';
 
 const MARKER = '.enroot-tmp-';
 
@@ -46,4 +48,65 @@ export function removeStaleTemporaries(dir: string, remove: (entry: string) => v
     removed += 1;
   }
   return removed;
+}
+
+/** unlink that ignores an already missing file. */
+export function removeFile(file: string): void {
+  fs.rmSync(file, { force: true });
+}
+
+/**
+ * Runs `cleanup` if the process is interrupted (SIGINT, SIGTERM; the signal is raised again afterwards) or
+ * exits before the returned function is called.
+ */
+export function cleanUpOnInterrupt(cleanup: () => void): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    stop();
+    cleanup();
+    process.kill(process.pid, signal);
+  };
+  const stop = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('exit', cleanup);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('exit', cleanup);
+  return stop;
+}
+
+/**
+ * Writes `output` whole or not at all: `write` fills a temporary sibling, which is then published under the
+ * final name. Without `replace`, link(2) publishes it only if nothing took the name meanwhile (a concurrent
+ * command writing the same output), where rename(2) would silently replace that. The temporary file goes on
+ * failure and on SIGINT/SIGTERM; leftovers of killed commands in the same directory are removed first.
+ */
+export async function writeFileAtomically(output: string, replace: boolean, write: (temporary: string) => Promise<void>): Promise<void> {
+  removeStaleTemporaries(path.dirname(output), removeFile);
+  const temporary = temporarySibling(output);
+  const stopCleanup = cleanUpOnInterrupt(() => removeFile(temporary));
+  try {
+    await write(temporary);
+    await publishFile(temporary, output, replace);
+  } catch (err) {
+    removeFile(temporary);
+    throw err;
+  } finally {
+    stopCleanup();
+  }
+}
+
+async function publishFile(temporary: string, output: string, replace: boolean): Promise<void> {
+  if (replace) {
+    await fs.promises.rename(temporary, output);
+    return;
+  }
+  try {
+    await fs.promises.link(temporary, output);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new EnrootError(`File already exists: ${output}`);
+    throw err;
+  }
+  removeFile(temporary);
 }

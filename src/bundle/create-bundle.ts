@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { EnrootError } from '../errors.js';
 import { log } from '../log/log.js';
 import { Settings } from '../config/settings.js';
 import { COMPATIBLE_VERSION, IMPLEMENTATION_VERSION } from '../config/install.js';
@@ -12,7 +11,7 @@ import { createContainer, resolveImageFile } from '../image/create.js';
 import { sourceDateEpoch } from '../image/image-source-tree.js';
 import { resolveOutputPath } from '../image/output-names.js';
 import { StagedDirectory } from '../image/staged-directory.js';
-import { temporarySibling } from '../temporary-files.js';
+import { writeFileAtomically } from '../temporary-files.js';
 import { copyBundleConfiguration } from './configuration.js';
 import { bundleHeader } from './header.js';
 import { writePayload } from './payload.js';
@@ -36,31 +35,13 @@ async function extractImage(imageFile: string, settings: Settings, scratch: stri
   return createContainer(imageFile, scratchSettings, { name: 'rootfs', force: false });
 }
 
-/**
- * Writes `header` then the payload file to `output` under a temporary name, executable, and renames it; the
- * temporary file goes on failure and on SIGINT or SIGTERM.
- */
+/** Writes `header` then the payload file to `output`, executable, whole or not at all. */
 async function assemble(output: string, header: Buffer, payloadFile: string, replace: boolean): Promise<void> {
-  const temporary = temporarySibling(output);
-  const onSignal = (signal: NodeJS.Signals): void => {
-    fs.rmSync(temporary, { force: true });
-    process.kill(process.pid, signal);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
+  await writeFileAtomically(output, replace, async (temporary) => {
     fs.writeFileSync(temporary, header, { mode: 0o755 });
     await pipeline(fs.createReadStream(payloadFile), fs.createWriteStream(temporary, { flags: 'a' }));
     fs.chmodSync(temporary, 0o755);
-    if (!replace && fs.existsSync(output)) throw new EnrootError(`File already exists: ${output}`);
-    fs.renameSync(temporary, output);
-  } catch (err) {
-    fs.rmSync(temporary, { force: true });
-    throw err;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  });
 }
 
 /** Makes the bundle and returns its path. */

@@ -3,10 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EnrootError, errorText } from '../errors.js';
-import { removeStaleTemporaries, temporarySibling } from '../temporary-files.js';
+import { cleanUpOnInterrupt, removeStaleTemporaries, temporarySibling } from '../temporary-files.js';
 
 export class StagedDirectory {
   private finished = false;
+  private readonly stopCleanup: () => void;
 
   private constructor(
     /** Where the result goes. */
@@ -14,9 +15,7 @@ export class StagedDirectory {
     /** Where it is built. */
     readonly path: string,
   ) {
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
-    process.on('exit', this.removeNow);
+    this.stopCleanup = cleanUpOnInterrupt(() => removeTree(this.path));
   }
 
   /**
@@ -51,30 +50,15 @@ export class StagedDirectory {
       throw err;
     }
     this.finished = true;
-    this.stopWatching();
+    this.stopCleanup();
     if (movedAside) removeTree(previous);
   }
 
   /** Removes the staging directory (after a failure). */
   discard(): void {
-    this.removeNow();
-    this.finished = true;
-    this.stopWatching();
-  }
-
-  private readonly removeNow = (): void => {
     if (!this.finished) removeTree(this.path);
-  };
-
-  private readonly onSignal = (signal: NodeJS.Signals): void => {
-    this.discard();
-    process.kill(process.pid, signal);
-  };
-
-  private stopWatching(): void {
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
-    process.off('exit', this.removeNow);
+    this.finished = true;
+    this.stopCleanup();
   }
 }
 

@@ -1,10 +1,9 @@
 // Whole images from a directory on disk (enroot export), and the temporary-name-then-rename wrapper that
 // every image output goes through: nothing half-written is left behind on an error, SIGINT or SIGTERM.
-import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync, unlinkSync, type Stats } from 'node:fs';
-import { link, rename, unlink } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { EnrootError } from '../errors.js';
-import { removeStaleTemporaries, temporarySibling } from '../temporary-files.js';
+import { writeFileAtomically } from '../temporary-files.js';
 import type { SquashfsOptions } from './options.js';
 import type { EntryMeta } from './tree.js';
 import { SquashfsWriter } from './writer.js';
@@ -23,8 +22,8 @@ export interface TreeImageHooks {
 const READ_CHUNK = 1024 * 1024;
 
 /**
- * Create the image at `outputPath` through `fill`, under a temporary name in the same directory that is
- * renamed over `outputPath` at the end and removed on any failure or on SIGINT/SIGTERM.
+ * Create the image at `outputPath` through `fill`, whole or not at all (writeFileAtomically): an existing
+ * file there is an error unless `replace`.
  */
 export async function writeImageAtomically(
   outputPath: string,
@@ -32,25 +31,7 @@ export async function writeImageAtomically(
   fill: (writer: SquashfsWriter) => Promise<void>,
   publishing: { replace?: boolean } = {},
 ): Promise<void> {
-  removeStaleTemporaries(dirname(outputPath), removeFile);
-  const temporary = temporarySibling(outputPath);
-  const removeTemporary = (): void => {
-    removeFile(temporary);
-  };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    removeTemporary();
-    stopWatching();
-    process.kill(process.pid, signal);
-  };
-  const stopWatching = (): void => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('exit', removeTemporary);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('exit', removeTemporary);
-  try {
+  await writeFileAtomically(outputPath, publishing.replace === true, async (temporary) => {
     const writer = await SquashfsWriter.create(temporary, options);
     try {
       await fill(writer);
@@ -59,13 +40,7 @@ export async function writeImageAtomically(
       await writer.abort();
       throw err;
     }
-    await publish(temporary, outputPath, publishing.replace === true);
-  } catch (err) {
-    await unlink(temporary).catch(() => undefined);
-    throw err;
-  } finally {
-    stopWatching();
-  }
+  });
 }
 
 /** Write the tree under `sourceDir` into a new image at `outputPath`. */
@@ -115,32 +90,6 @@ export async function writeTreeImage(sourceDir: string, outputPath: string, opti
     writer.addDirectory('', metaOf(sourceDir, root));
     await visit('', sourceDir);
   }, { replace: hooks.replace === true });
-}
-
-/**
- * Puts the finished image at `outputPath`. Without `replace`, link(2) publishes it only if nothing took the
- * name meanwhile (a concurrent import of the same output), where rename(2) would silently replace that.
- */
-async function publish(temporary: string, outputPath: string, replace: boolean): Promise<void> {
-  if (replace) {
-    await rename(temporary, outputPath);
-    return;
-  }
-  try {
-    await link(temporary, outputPath);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new EnrootError(`File already exists: ${outputPath}`);
-    throw err;
-  }
-  await unlink(temporary);
-}
-
-function removeFile(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // already gone
-  }
 }
 
 /**
