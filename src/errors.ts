@@ -17,14 +17,6 @@ export class UsageError extends EnrootError {
   }
 }
 
-/** A command or capability that this build does not provide yet. Never a fake success. */
-export class NotImplementedError extends EnrootError {
-  constructor(what: string) {
-    super(`${what}: not implemented yet`);
-    this.name = 'NotImplementedError';
-  }
-}
-
 /** The text of any thrown value, for messages. */
 export function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;

@@ -1,5 +1,4 @@
 // Options and texts that several commands share.
-import { NotImplementedError } from '../errors.js';
 import type { OptionSpec } from './command.js';
 
 export const archOption: OptionSpec = {
@@ -34,10 +33,3 @@ export const localSchemes = [
   ['oci-archive://PATH', 'A tar of an OCI image layout (platform chosen by --arch; default output: PATH without .tar)'],
   ['oci://DIR', 'An OCI image layout directory (platform chosen by --arch; default output: the directory name)'],
 ] as const;
-
-/** The run function of a command whose capability is not built yet: an error, never a fake success. */
-export function notImplemented(name: string): () => Promise<number> {
-  return async () => {
-    throw new NotImplementedError(`enroot ${name}`);
-  };
-}

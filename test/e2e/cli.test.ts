@@ -103,7 +103,7 @@ for (const user of testUsers()) {
       assert.doesNotMatch(fromEnvironment.stderr, /Missing directive/, 'a rootfs from the environment satisfies batch');
     });
 
-    test('a command given something that does not exist (or not built yet) fails with one [ERROR] line and exit 1', async () => {
+    test('a command given something that does not exist fails with one [ERROR] line and exit 1', async () => {
       const failing: string[][] = [['bundle', 'x.sqsh'], ['create', 'x.sqsh'], ['exec', '999999999', 'true'], ['export', 'x'], ['remove', '-f', 'x'], ['start', 'x']];
       for (const args of failing) {
         const result = await run(args);
