@@ -14,7 +14,7 @@ import {
   manifestBySquashfuse,
   manifestByUnsquashfs,
   scratchDirectory,
-  unprivilegedUser,
+  fuseUser,
   withKernelMount,
 } from '../fixtures/squashfs-oracles.js';
 
@@ -77,7 +77,7 @@ describe('squashfs writer read back by independent readers', () => {
       });
 
       it('squashfuse as an unprivileged user reads the same tree', { skip: fuseSkipReason() ?? false }, async () => {
-        const actual = await manifestBySquashfuse(image, scratch, unprivilegedUser());
+        const actual = await manifestBySquashfuse(image, scratch, fuseUser());
         assertSameTree(asSquashfuseSees(expected), asSquashfuseSees(actual), 'squashfuse');
       });
     });
