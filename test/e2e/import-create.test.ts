@@ -3,12 +3,12 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { runEnroot } from '../fixtures/cli.js';
 import { makeEnrootHome } from '../fixtures/enroot-env.js';
 import { busyboxLayer, buildImage, buildIndex, pushImage } from '../fixtures/images.js';
 import { startRegistry, type RegistryFixture } from '../fixtures/registry.js';
 import { testUsers } from '../fixtures/users.js';
+import { unsquashfsCat, unsquashfsListing } from '../fixtures/squashfs-oracles.js';
 
 let registry: RegistryFixture;
 
@@ -26,8 +26,6 @@ before(async () => {
 after(async () => registry?.stop());
 
 const uri = (repository: string, tag = '1.0') => `docker://${registry.host}#${repository}:${tag}`;
-const unsquashCat = (image: string, file: string) => execFileSync('unsquashfs', ['-cat', image, file], { encoding: 'utf8' });
-const listing = (image: string) => execFileSync('unsquashfs', ['-lln', image], { encoding: 'utf8' });
 
 for (const user of testUsers()) {
   describe(`as ${user.name}`, () => {
@@ -42,23 +40,23 @@ for (const user of testUsers()) {
       assert.equal(result.status, 0, result.stderr);
       assert.equal(result.stdout, '');
       const image = path.join(home.dir, 'test+app+1.0.sqsh');
-      const source = unsquashCat(image, '.enroot/source');
+      const source = unsquashfsCat(image, '.enroot/source');
       const digest = await run(['digest', uri('test/app')]);
       assert.equal(source, `uri=docker://${registry.host}#test/app:1.0\ndigest=${digest.stdout.trim()}\n`);
-      assert.doesNotMatch(result.stderr + source + unsquashCat(image, 'etc/rc'), /hunter2secret|someone/);
-      const lines = listing(image).split('\n').filter((line) => line.includes('squashfs-root'));
+      assert.doesNotMatch(result.stderr + source + unsquashfsCat(image, 'etc/rc'), /hunter2secret|someone/);
+      const lines = unsquashfsListing(image).split('\n').filter((line) => line.includes('squashfs-root'));
       assert.ok(lines.every((line) => / 0\/0 /.test(line)), 'every inode owned by 0:0');
-      assert.match(listing(image), /^--w------- 0\/0 .* squashfs-root\/secret$/m, 'original modes kept');
-      assert.doesNotMatch(listing(image), /squashfs-root\/bin\/cat\b/, 'whiteout applied');
-      assert.match(listing(image), /^d.* squashfs-root\/srv\/app$/m, 'working directory created');
-      assert.match(unsquashCat(image, 'etc/rc'), /^# enroot-provenance: docker:\/\/.*#test\/app:1\.0\n/);
-      assert.equal(unsquashCat(image, 'etc/environment'), 'A=1\nB=two words\n');
+      assert.match(unsquashfsListing(image), /^--w------- 0\/0 .* squashfs-root\/secret$/m, 'original modes kept');
+      assert.doesNotMatch(unsquashfsListing(image), /squashfs-root\/bin\/cat\b/, 'whiteout applied');
+      assert.match(unsquashfsListing(image), /^d.* squashfs-root\/srv\/app$/m, 'working directory created');
+      assert.match(unsquashfsCat(image, 'etc/rc'), /^# enroot-provenance: docker:\/\/.*#test\/app:1\.0\n/);
+      assert.equal(unsquashfsCat(image, 'etc/environment'), 'A=1\nB=two words\n');
     });
 
     test('import picks the requested platform from an index and warns on none of its own', async () => {
       const result = await run(['import', '-a', 'aarch64', '-o', 'arm.sqsh', uri('test/multi', 'latest')]);
       assert.equal(result.status, 0, result.stderr);
-      const source = unsquashCat(path.join(home.dir, 'arm.sqsh'), '.enroot/source');
+      const source = unsquashfsCat(path.join(home.dir, 'arm.sqsh'), '.enroot/source');
       const digest = await run(['digest', '-a', 'arm64/v8', uri('test/multi', 'latest')]);
       assert.ok(source.endsWith(`digest=${digest.stdout.trim()}\n`));
       const absent = await run(['import', '-a', 'ppc64le', '-o', 'ppc.sqsh', uri('test/multi', 'latest')]);
@@ -72,7 +70,7 @@ for (const user of testUsers()) {
       assert.equal((await run(['import', '-o', 'r1.sqsh', uri('test/app')], env)).status, 0);
       assert.equal((await run(['import', '-o', 'r2.sqsh', uri('test/app')], env)).status, 0);
       assert.ok(fs.readFileSync(path.join(home.dir, 'r1.sqsh')).equals(fs.readFileSync(path.join(home.dir, 'r2.sqsh'))));
-      assert.match(listing(path.join(home.dir, 'r1.sqsh')), /2023-11-14 22:13 squashfs-root\/etc\/rc$/m);
+      assert.match(unsquashfsListing(path.join(home.dir, 'r1.sqsh')), /2023-11-14 22:13 squashfs-root\/etc\/rc$/m);
     });
 
     test('import refuses an existing output, a missing directory and unknown schemes, leaving nothing behind', async () => {
@@ -155,11 +153,11 @@ for (const user of testUsers()) {
       const result = await run(['export', '-o', 'exported.sqsh', 'test+app+1.0']);
       assert.equal(result.status, 0, result.stderr);
       const image = path.join(home.dir, 'exported.sqsh');
-      const list = listing(image);
+      const list = unsquashfsListing(image);
       assert.match(list, /squashfs-root\/dev$/m);
       assert.doesNotMatch(list, /squashfs-root\/dev\/leftover|squashfs-root\/\.enroot|squashfs-root\/\.lock/);
       assert.match(list, /^---------- .* squashfs-root\/empty-0000$/m);
-      assert.equal(unsquashCat(image, 'added'), 'new file\n');
+      assert.equal(unsquashfsCat(image, 'added'), 'new file\n');
       const owner = user.uid === 0 ? '1234/1234' : '0/0'; // real root keeps owners; anyone else's files become root's
       assert.match(list, new RegExp(`^-rw-r--r-- ${owner} .* squashfs-root/added$`, 'm'));
       const exists = await run(['export', '-o', 'exported.sqsh', 'test+app+1.0']);
@@ -169,7 +167,7 @@ for (const user of testUsers()) {
       fs.writeFileSync(path.join(rootfs, 'added'), 'changed\n');
       const forced = await run(['export', '-f', '-o', 'exported.sqsh', 'test+app+1.0']);
       assert.equal(forced.status, 0, forced.stderr);
-      assert.equal(unsquashCat(image, 'added'), 'changed\n');
+      assert.equal(unsquashfsCat(image, 'added'), 'changed\n');
       const roundTrip = await run(['create', '-n', 'round-trip', 'exported.sqsh']);
       assert.equal(roundTrip.status, 0, roundTrip.stderr);
       assert.equal(fs.readFileSync(path.join(home.data, 'round-trip', 'etc/motd'), 'utf8'), 'hello\n');

@@ -10,6 +10,7 @@ import { makeEnrootHome } from '../fixtures/enroot-env.js';
 import { buildImage, buildIndex, busyboxLayer, pushImage } from '../fixtures/images.js';
 import { startRegistry, type RegistryFixture } from '../fixtures/registry.js';
 import { currentUser } from '../fixtures/users.js';
+import { unsquashfsCat, unsquashfsListing } from '../fixtures/squashfs-oracles.js';
 
 const podmanMissing = spawnSync('podman', ['--version']).status !== 0;
 const skip = podmanMissing ? 'podman is not installed (scripts/install-deps.sh installs it)' : process.getuid?.() !== 0 ? 'podman tests run as root' : false;
@@ -46,8 +47,8 @@ describe('podman:// and dockerd://', { skip }, () => {
 
   const run = (args: string[], extra: Record<string, string> = {}) =>
     runEnroot(args, { env: home.env({ ...engineEnv, ...extra }), cwd: home.dir, timeoutMs: 120_000 });
-  const unsquashCat = (image: string, file: string) => execFileSync('unsquashfs', ['-cat', path.join(home.dir, image), file], { encoding: 'utf8' });
-  const listing = (image: string) => execFileSync('unsquashfs', ['-lln', path.join(home.dir, image)], { encoding: 'utf8' });
+  const unsquashCat = (image: string, file: string) => unsquashfsCat(path.join(home.dir, image), file);
+  const listing = (image: string) => unsquashfsListing(path.join(home.dir, image));
   const containers = () => execFileSync('podman', ['ps', '-a', '-q'], { encoding: 'utf8' });
   const temporaries = () => fs.readdirSync(home.dir).filter((name) => name.includes('enroot-'));
 

@@ -11,6 +11,7 @@ import { makeEnrootHome } from '../fixtures/enroot-env.js';
 import { buildImage, buildIndex, busyboxLayer, type BuiltImage } from '../fixtures/images.js';
 import { writeDockerArchive, writeOciArchive, writeOciLayout } from '../fixtures/archive-images.js';
 import { testUsers } from '../fixtures/users.js';
+import { unsquashfsCat, unsquashfsListing } from '../fixtures/squashfs-oracles.js';
 
 const archives = fs.mkdtempSync(path.join(os.tmpdir(), 'enroot-archives-'));
 const at = (name: string) => path.join(archives, name);
@@ -32,8 +33,6 @@ before(async () => {
 });
 after(() => fs.rmSync(archives, { recursive: true, force: true }));
 
-const unsquashCat = (image: string, file: string) => execFileSync('unsquashfs', ['-cat', image, file], { encoding: 'utf8' });
-const listing = (image: string) => execFileSync('unsquashfs', ['-lln', image], { encoding: 'utf8' });
 
 for (const user of testUsers()) {
   describe(`as ${user.name}`, () => {
@@ -52,12 +51,12 @@ for (const user of testUsers()) {
         assert.equal(result.status, 0, result.stderr);
         assert.equal(result.stdout, '');
         const image = path.join(home.dir, output);
-        assert.equal(unsquashCat(image, 'etc/motd'), 'hello\n');
-        assert.equal(unsquashCat(image, '.enroot/source'), `uri=${uri}\n`);
-        assert.match(unsquashCat(image, 'etc/rc'), new RegExp(`^# enroot-provenance: ${uri.replace(/[.]/g, '\\.')}\n# owner me\n`));
-        assert.equal(unsquashCat(image, 'etc/environment'), 'A=1\n');
-        assert.doesNotMatch(listing(image), /squashfs-root\/bin\/cat\b/, 'whiteout applied');
-        assert.match(listing(image), /^d.* squashfs-root\/srv\/app$/m, 'working directory created');
+        assert.equal(unsquashfsCat(image, 'etc/motd'), 'hello\n');
+        assert.equal(unsquashfsCat(image, '.enroot/source'), `uri=${uri}\n`);
+        assert.match(unsquashfsCat(image, 'etc/rc'), new RegExp(`^# enroot-provenance: ${uri.replace(/[.]/g, '\\.')}\n# owner me\n`));
+        assert.equal(unsquashfsCat(image, 'etc/environment'), 'A=1\n');
+        assert.doesNotMatch(unsquashfsListing(image), /squashfs-root\/bin\/cat\b/, 'whiteout applied');
+        assert.match(unsquashfsListing(image), /^d.* squashfs-root\/srv\/app$/m, 'working directory created');
       });
     }
 
@@ -68,7 +67,7 @@ for (const user of testUsers()) {
       const second = await run(['import', '-a', 'arm64', '-o', 'arm2.sqsh', uri], env);
       assert.equal(second.status, 0, second.stderr);
       assert.doesNotMatch(second.stderr, /WARN/);
-      assert.equal(unsquashCat(path.join(home.dir, 'arm1.sqsh'), 'etc/motd'), 'arm\n');
+      assert.equal(unsquashfsCat(path.join(home.dir, 'arm1.sqsh'), 'etc/motd'), 'arm\n');
       assert.ok(fs.readFileSync(path.join(home.dir, 'arm1.sqsh')).equals(fs.readFileSync(path.join(home.dir, 'arm2.sqsh'))));
       const absent = await run(['import', '-a', 'ppc64le', '-o', 'ppc.sqsh', uri]);
       assert.match(absent.stderr, /^\[ERROR\] No image for platform linux\/ppc64le in oci:\/\/.*: choose one with --arch$/m);
