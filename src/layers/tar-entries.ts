@@ -108,11 +108,30 @@ const EVENT_LOOP_TURN_MS = 50;
 
 const eventLoopTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * A member's data. When the tar itself breaks (a truncated layer, say), reading the member fails only with
+ * "stream was destroyed"; the tar's own error, which names the problem, is reported instead.
+ */
+async function* memberData(data: FileData, description: string, tarFailure: () => Error | undefined): AsyncGenerator<Uint8Array> {
+  try {
+    yield* data;
+  } catch (err) {
+    await eventLoopTurn(); // the tar's error event comes after its member is destroyed
+    const cause = tarFailure() ?? (err as Error);
+    if (cause instanceof EnrootError) throw cause;
+    throw new EnrootError(`${description}: could not read the layer: ${cause.message}`, { cause });
+  }
+}
+
 /** The members of the uncompressed tar `input`; each member's data is drained if the caller leaves it. */
 export async function* readLayerMembers(
   input: Readable, description: string, warnXattr: (member: string, names: string[]) => void,
 ): AsyncGenerator<LayerItem> {
   const extract = tar.extract();
+  let tarFailure: Error | undefined;
+  extract.on('error', (err: Error) => {
+    tarFailure ??= err;
+  });
   pipeline(input, extract, () => {});
   let lastTurn = Date.now();
   try {
@@ -122,7 +141,8 @@ export async function* readLayerMembers(
         lastTurn = Date.now();
       }
       const lost: string[] = [];
-      const data = entry as unknown as FileData; // a streamx Readable: async-iterable, typed without it
+      // entry is a streamx Readable: async-iterable, typed without it.
+      const data = memberData(entry as unknown as FileData, description, () => tarFailure);
       const member = toMember(entry.header, data, lost);
       if (lost.length > 0) warnXattr(entry.header.name, lost);
       if (typeof member === 'string') yield { unsupported: `${entry.header.name}: ${member}` };
