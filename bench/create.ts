@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     const { registry, uri } = await serveFixture(fixture);
     try {
       seedCache(fixture, home.cache);
-      const imported = await measure(process.execPath, importArgs(home, uri), { env: home.env });
+      const imported = await measure(ENROOT, importArgs(home, uri), { env: home.env });
       console.log(`image imported in ${seconds(imported.seconds)}`);
     } finally {
       await registry.stop();

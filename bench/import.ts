@@ -9,7 +9,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURE_DIR, ensureFixture, layerPath, seedCache, uncompressedBytes, type Fixture } from './lib-fixture.js';
-import { IMAGE_NAME, importArgs, isImportTemporary, makeEnrootHome, serveFixture } from './lib-enroot.js';
+import { ENROOT, IMAGE_NAME, importArgs, isImportTemporary, makeEnrootHome, serveFixture } from './lib-enroot.js';
 import { budgetLine, commandLineValue, decompressionFloor, measure, median, megabytes, seconds, type Measured } from './lib-measure.js';
 
 const FLOOR_PARALLELISM = 2;
@@ -26,7 +26,7 @@ async function importOnce(fixture: Fixture, uri: string, parent: string, warm: b
   try {
     if (warm) seedCache(fixture, home.cache);
     const squashOptions = commandLineValue('--squash-options');
-    const run = await measure(process.execPath, importArgs(home, uri), {
+    const run = await measure(ENROOT, importArgs(home, uri), {
       env: squashOptions === undefined ? home.env : { ...home.env, ENROOT_SQUASH_OPTIONS: squashOptions },
       watch: [home.temp, home.output],
       isTemporary: isImportTemporary,

@@ -63,7 +63,8 @@ export async function serveFixture(fixture: Fixture): Promise<PushedFixture> {
 }
 
 /** `enroot import -o OUTPUT URI` as arguments for measure(). */
-export const importArgs = (home: EnrootHome, uri: string): string[] => [ENROOT, 'import', '-o', join(home.output, IMAGE_NAME), uri];
+/** `enroot import` into the home's output directory, run as users run it (the launcher's Node options apply). */
+export const importArgs = (home: EnrootHome, uri: string): string[] => ['import', '-o', join(home.output, IMAGE_NAME), uri];
 
 /** Only the output image and its temporary name are not temporary files of import. */
 export const isImportTemporary = (name: string): boolean => name !== IMAGE_NAME && !name.startsWith(`.${IMAGE_NAME}.`);

@@ -17,7 +17,7 @@ import { processIsAlive } from '../temporary-files.js';
 import { ensureSettingDirectory, makeDirectories } from '../config/directories.js';
 import type { Settings } from '../config/settings.js';
 import { digestHex, DigestMismatchError, digestVerifier, sha256Digest } from './digest.js';
-import { hashFileInWorker } from './file-hash.js';
+import { hashFile } from './file-hash.js';
 
 const PARTIAL_PREFIX = '.partial-';
 /** Large reads: a layer blob is read in few chunks. */
@@ -167,7 +167,7 @@ export class BlobCache {
     const reader = fs.createReadStream(file, { fd, highWaterMark: READ_CHUNK });
     if (verifiedByThisProcess.has(file)) return reader;
     const what = `cached blob ${file}`;
-    const verifier = digestVerifier(digest, size, what, () => fs.rmSync(file, { force: true }), hashFileInWorker(file));
+    const verifier = digestVerifier(digest, size, what, () => fs.rmSync(file, { force: true }), hashFile(file));
     // pipeline forwards a read error to the verifier, which the consumer reads.
     return pipeline(reader, verifier, () => {});
   }

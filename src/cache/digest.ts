@@ -30,7 +30,7 @@ export class DigestMismatchError extends EnrootError {
 /**
  * Passes bytes through unchanged and fails at the end (or as soon as there are too many bytes)
  * unless they hash to `expected`. `onMismatch` runs before the error is emitted. With `hashed`, the digest
- * of the same bytes computed elsewhere (a worker reading the same file) is checked instead of hashing here.
+ * of the same bytes computed elsewhere (another process reading the same file) is checked instead of hashing here.
  */
 export function digestVerifier(
   expected: string, size: number | undefined, what: string, onMismatch: () => void = () => {}, hashed?: FileHash,

@@ -1,49 +1,50 @@
-// sha256 of a file on a worker thread: the worker reads the file by itself (from the page cache, as the
-// caller's own reads do), so hashing a cached blob runs beside the reader instead of on its thread.
-// The worker is started from source text (only Node built-ins), so it runs the same from the compiled
-// tree and from the bundle.
-import { Worker, type MessagePort } from 'node:worker_threads';
-import type crypto from 'node:crypto';
-import type fs from 'node:fs';
-
-const READ_SIZE = 4 * 1024 * 1024;
-
-type FromWorker = { digest: string } | { error: string; code?: string };
-
-/** The worker's side; it must not refer to anything outside itself. */
-function workerMain(port: MessagePort, readFile: typeof fs, createHash: typeof crypto.createHash, file: string, readSize: number): void {
-  try {
-    const hash = createHash('sha256');
-    const buffer = Buffer.allocUnsafe(readSize);
-    const fd = readFile.openSync(file, 'r');
-    try {
-      for (let read = readFile.readSync(fd, buffer); read > 0; read = readFile.readSync(fd, buffer)) hash.update(buffer.subarray(0, read));
-    } finally {
-      readFile.closeSync(fd);
-    }
-    port.postMessage({ digest: `sha256:${hash.digest('hex')}` });
-  } catch (err) {
-    port.postMessage({ error: (err as Error).message, code: (err as NodeJS.ErrnoException).code });
-  }
-}
+// sha256 of a file in another process: `openssl dgst` reads the file by itself (from the page cache, as
+// the caller's own reads do) and hashes with the CPU's SHA instructions, so re-verifying a cached blob
+// runs beside the reader, costs this process no memory and no thread, and is 4x faster than sha256sum.
+// Without openssl, the file is hashed here, on this thread.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 
 export interface FileHash {
   /** `sha256:<hex>` of the file's bytes. */
   digest: Promise<string>;
 }
 
-/** Starts hashing `file` on a worker thread. */
-export function hashFileInWorker(file: string): FileHash {
-  const source = `(${workerMain.toString()})(require('node:worker_threads').parentPort, require('node:fs'), require('node:crypto').createHash, ${JSON.stringify(file)}, ${READ_SIZE});`;
-  const worker = new Worker(source, { eval: true });
-  const digest = new Promise<string>((resolve, reject) => {
-    worker.once('message', (message: FromWorker) => {
-      void worker.terminate();
-      if ('digest' in message) resolve(message.digest);
-      else reject(Object.assign(new Error(message.error), { code: message.code }));
-    });
-    worker.once('error', reject);
+const OPENSSL_LINE = /^([0-9a-f]{64}) /;
+
+function hashHere(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(`sha256:${hash.digest('hex')}`))
+      .on('error', reject);
   });
+}
+
+function hashWithOpenssl(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('openssl', ['dgst', '-sha256', '-r', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let errors = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('latin1')));
+    child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString('utf8')).slice(-1000)));
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') hashHere(file).then(resolve, reject);
+      else reject(err);
+    });
+    child.on('close', (status, signal) => {
+      const hex = OPENSSL_LINE.exec(output)?.[1];
+      if (status === 0 && hex !== undefined) resolve(`sha256:${hex}`);
+      else reject(new Error(`openssl could not hash ${file}: ${errors.trim().split('\n').pop() || (signal ?? `exit status ${status}`)}`));
+    });
+  });
+}
+
+/** Starts hashing `file`. */
+export function hashFile(file: string): FileHash {
+  const digest = hashWithOpenssl(file);
   digest.catch(() => {}); // the caller may never ask
   return { digest };
 }

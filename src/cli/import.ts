@@ -1,4 +1,5 @@
 import { importImage } from '../image/import.js';
+import { returnFreedMemoryPeriodically } from '../sys/memory.js';
 import { optionValue, type Command } from './command.js';
 import { archOption, localSchemes, outputOption, registrySchemes } from './shared-options.js';
 
@@ -12,6 +13,7 @@ export const importCommand: Command = {
   async run(parsed, context) {
     const arch = optionValue(parsed, 'arch');
     const output = optionValue(parsed, 'output');
+    returnFreedMemoryPeriodically();
     await importImage(parsed.args[0] as string, context.settings(), {
       ...(arch === undefined ? {} : { arch }),
       ...(output === undefined ? {} : { output }),

@@ -1,4 +1,5 @@
 import { loadImage } from '../image/load.js';
+import { returnFreedMemoryPeriodically } from '../sys/memory.js';
 import { flag, optionValue, type Command } from './command.js';
 import { archOption, forceOption, nameOption, registrySchemes } from './shared-options.js';
 
@@ -13,6 +14,7 @@ export const loadCommand: Command = {
     const settings = context.settings();
     const arch = optionValue(parsed, 'arch');
     const name = optionValue(parsed, 'name');
+    returnFreedMemoryPeriodically();
     await loadImage(parsed.args[0] as string, settings, {
       force: flag(parsed, 'force') || settings.flag('ENROOT_FORCE_OVERRIDE'),
       ...(arch === undefined ? {} : { arch }),

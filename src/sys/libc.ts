@@ -29,12 +29,22 @@ export const native = {
   close: lazy('int close(int fd)'),
   statvfs: lazy('int statvfs(const char *path, void *buf)'),
   memfdCreate: lazy('int memfd_create(const char *name, unsigned int flags)'),
+  mallopt: lazy('int mallopt(int param, int value)'),
+  mallocTrim: lazy('int malloc_trim(size_t pad)'),
   signal: lazy('intptr_t signal(int sig, intptr_t handler)'),
   sigprocmask: lazy('int sigprocmask(int how, const void *set, void *old)'),
   setrlimit: lazy('int setrlimit(int resource, const void *limit)'),
   socket: lazy('int socket(int domain, int type, int protocol)'),
   ioctl: lazy('int ioctl(int fd, unsigned long request, ...)'),
   strerror: lazy('const char *strerror(int errnum)'),
+  symlinkat: lazy('int symlinkat(const char *target, int dirfd, const char *path)'),
+  mknodat: lazy('int mknodat(int dirfd, const char *path, uint32_t mode, uint64_t dev)'),
+  linkat: lazy('int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)'),
+  fchownat: lazy('int fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags)'),
+  fchmodat: lazy('int fchmodat(int dirfd, const char *path, uint32_t mode, int flags)'),
+  utimensat: lazy('int utimensat(int dirfd, const char *path, const void *times, int flags)'),
+  fsetxattr: lazy('int fsetxattr(int fd, const char *name, const void *value, size_t size, int flags)'),
+  copyFileRange: lazy('long copy_file_range(int fdIn, void *offIn, int fdOut, void *offOut, size_t length, unsigned int flags)'),
 };
 
 /** The errno of the last failed call. */
