@@ -2,17 +2,18 @@
 // downloaded (no recompression), readable by its owner only. A blob enters the cache only after its digest
 // was verified, through a temporary file that is renamed into place, so concurrent imports of overlapping
 // images race benignly: both renames carry identical bytes and one entry remains. Entries are verified again
-// every time they are read (by a worker thread hashing the file beside the reader), except those this
-// process downloaded and verified itself.
+// every time they are read (by another process hashing the file beside the reader), except those this
+// process downloaded and verified itself. Hashing in another process keeps gigabytes of SHA-256 off the
+// thread that merges layers.
 //
 // The subdirectory keeps our entries apart from the reference's cache format (`CACHE/<hex>`, zstd
 // transcodes), which could otherwise share the same ENROOT_CACHE_PATH.
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
-import { EnrootError } from '../errors.js';
+import { EnrootError, errorText } from '../errors.js';
 import { processIsAlive } from '../temporary-files.js';
 import { ensureSettingDirectory, makeDirectories } from '../config/directories.js';
 import type { Settings } from '../config/settings.js';
@@ -40,9 +41,8 @@ function cacheWriteError(directory: string, err: unknown): EnrootError {
   return new EnrootError(`Could not write to the blob cache ${directory} (${code}): check its permissions and free space`);
 }
 
-/** A blob being written into the cache. It hashes what is written; commit() publishes it only if it matches. */
+/** A blob being written into the cache; commit() hashes the file and publishes it only if it matches. */
 export class PendingBlob {
-  private hash: Hash = createHash('sha256');
   private written = 0;
   private closed = false;
 
@@ -61,10 +61,7 @@ export class PendingBlob {
   /** Appends chunks (several at once: one system call for many small network chunks). */
   async write(chunks: readonly Buffer[]): Promise<void> {
     let length = 0;
-    for (const chunk of chunks) {
-      this.hash.update(chunk);
-      length += chunk.length;
-    }
+    for (const chunk of chunks) length += chunk.length;
     try {
       await this.file.writev(chunks, this.written);
     } catch (err) {
@@ -76,14 +73,19 @@ export class PendingBlob {
   /** Forgets everything written, for a download that has to start over. */
   async restart(): Promise<void> {
     await this.file.truncate(0);
-    this.hash = createHash('sha256');
     this.written = 0;
   }
 
   /** Verifies the digest and publishes the blob; on a mismatch the temporary file is removed and nothing is published. */
   async commit(what: string): Promise<void> {
-    const actual = `sha256:${this.hash.digest('hex')}`;
     await this.close();
+    let actual: string;
+    try {
+      actual = await hashFile(this.temporaryPath).digest;
+    } catch (err) {
+      await this.discard();
+      throw new EnrootError(`Could not verify ${what}: ${errorText(err)}`);
+    }
     if (actual !== this.digest) {
       await this.discard();
       throw new DigestMismatchError(what, this.digest, actual);

@@ -29,11 +29,15 @@ export async function loadImage(uri: string, settings: Settings, options: LoadOp
   const target = path.join(ensureSettingDirectory(settings, 'ENROOT_DATA_PATH'), name);
   // Checked before anything is downloaded; with --force the old container stays until the new one is whole.
   if (!options.force && fs.existsSync(target)) throw new EnrootError(`File already exists: ${target}`);
-  const source = await openRegistryImage(uri, settings, options.arch === undefined ? {} : { arch: options.arch });
-  log.info('Loading container root filesystem...');
-  const mtime = sourceDateEpoch(settings) ?? Math.floor(Date.now() / 1000);
-  await writeImageToDirectory(target, { ...sourceTreeOptions(source, mtime), replace: options.force }).catch((err: unknown) => {
-    throw withPath(err, target);
-  });
+  const { source, release } = await openRegistryImage(uri, settings, options.arch === undefined ? {} : { arch: options.arch });
+  try {
+    log.info('Loading container root filesystem...');
+    const mtime = sourceDateEpoch(settings) ?? Math.floor(Date.now() / 1000);
+    await writeImageToDirectory(target, { ...sourceTreeOptions(source, mtime), replace: options.force }).catch((err: unknown) => {
+      throw withPath(err, target);
+    });
+  } finally {
+    release();
+  }
   return target;
 }

@@ -118,6 +118,9 @@ function blobLayer(layer: LayerInput, readAheadBytes: number, warn: (message: st
     description,
     open: async () => {
       const tar = await openLayerTar(layer, readAheadBytes);
+      // A layer opened ahead may fail (a damaged cached blob) before its turn; the error stays on the stream
+      // and is reported when the layer is read, instead of crashing the process as an unhandled event.
+      tar.on('error', () => {});
       return { items: readLayerMembers(tar, description, warnXattr), close: () => tar.destroy() };
     },
   };

@@ -89,10 +89,31 @@ export async function downloadBlob(descriptor: Descriptor, options: DownloadOpti
   }
 }
 
-/** Downloads blobs concurrently, at most `maxConnections` at a time; the first failure stops the rest and is thrown. */
-export async function downloadBlobs(descriptors: readonly Descriptor[], options: DownloadOptions): Promise<void> {
+/** Downloads started in the background; each blob can be waited for on its own. */
+export interface Downloads {
+  /** Settles when the blob with this digest is in the cache, or with the failure that stopped the downloads. */
+  blob(digest: string): Promise<void> | undefined;
+  /** Settles when every download is done; rejects with the first failure. */
+  readonly all: Promise<void>;
+  /** Stops the downloads still running (their blobs then fail). */
+  cancel(): void;
+}
+
+/**
+ * Starts downloading `descriptors` in their order, at most `maxConnections` at a time; the first failure
+ * stops the rest, and every blob not yet in the cache fails with it.
+ */
+export function startDownloads(descriptors: readonly Descriptor[], options: DownloadOptions): Downloads {
   const controller = new AbortController();
   const lanes = options.maxConnections > 0 ? Math.min(options.maxConnections, descriptors.length) : descriptors.length;
+  const settled = new Map<string, { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void }>();
+  for (const { digest } of descriptors) {
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<void>((yes, no) => ([resolve, reject] = [yes, no]));
+    promise.catch(() => {}); // a blob nobody waits for must not make an unhandled rejection
+    settled.set(digest, { promise, resolve, reject });
+  }
   let next = 0;
   let failure: { error: unknown } | undefined;
   const lane = async () => {
@@ -101,6 +122,7 @@ export async function downloadBlobs(descriptors: readonly Descriptor[], options:
       next += 1;
       try {
         await downloadBlob(descriptor, options, controller.signal);
+        settled.get(descriptor.digest)?.resolve();
       } catch (error) {
         if (failure === undefined) {
           failure = { error };
@@ -109,6 +131,20 @@ export async function downloadBlobs(descriptors: readonly Descriptor[], options:
       }
     }
   };
-  await Promise.all(Array.from({ length: lanes }, lane));
-  if (failure !== undefined) throw failure.error;
+  const all = Promise.all(Array.from({ length: lanes }, lane)).then(() => {
+    if (failure === undefined) return;
+    for (const blob of settled.values()) blob.reject(failure.error); // no-op for those already resolved
+    throw failure.error;
+  });
+  all.catch(() => {});
+  return {
+    blob: (digest) => settled.get(digest)?.promise,
+    all,
+    cancel: () => controller.abort(),
+  };
+}
+
+/** Downloads blobs concurrently, at most `maxConnections` at a time; the first failure stops the rest and is thrown. */
+export function downloadBlobs(descriptors: readonly Descriptor[], options: DownloadOptions): Promise<void> {
+  return startDownloads(descriptors, options).all;
 }

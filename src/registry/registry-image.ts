@@ -1,5 +1,6 @@
 // The registry as an image source: `docker://` URI in, ImageSource out (config parsed, every layer in the
 // cache), and the manifest digest for `enroot digest`.
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { EnrootError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
 import { log as defaultLog, type Logger } from '../log/log.js';
@@ -8,10 +9,10 @@ import { BlobCache } from '../cache/blob-cache.js';
 import { canonicalDockerUri, describeReference, parseDockerUri } from '../reference/docker-uri.js';
 import type { ImageConfig, ImageSource } from '../reference/image-source.js';
 import { configPlatform, requestedPlatform } from '../reference/platform.js';
-import { downloadBlobs, type DownloadOptions } from './blob-download.js';
+import { downloadBlobs, startDownloads, type DownloadOptions, type Downloads } from './blob-download.js';
 import type { Descriptor } from './manifest.js';
 import { resolveImageManifest } from './manifest-resolution.js';
-import { withRegistrySession } from './registry-session.js';
+import { openRegistrySession, withRegistrySession } from './registry-session.js';
 
 /** The config blob is too small to deserve a progress bar. */
 const NO_PROGRESS: Progress = { advance() {}, setTotal() {}, done() {} };
@@ -47,17 +48,43 @@ async function readConfig(descriptor: Descriptor, options: DownloadOptions, wher
   return { json: json as Record<string, unknown>, bytes, digest: descriptor.digest };
 }
 
+/** An opened registry image; `release` stops the downloads still running (for a merge that failed). */
+export interface OpenedRegistryImage {
+  source: ImageSource;
+  release(): void;
+}
+
+/** A stream that starts reading `open()` once `ready` resolves, and fails with its failure. */
+function readWhenReady(ready: Promise<void>, open: () => Readable): Readable {
+  const output = new PassThrough();
+  ready.then(
+    () => {
+      if (output.destroyed) return;
+      try {
+        pipeline(open(), output, () => {});
+      } catch (err) {
+        output.destroy(err as Error);
+      }
+    },
+    (err: Error) => output.destroy(err),
+  );
+  return output;
+}
+
 /**
- * Resolves a `docker://` URI to one image for the requested platform, downloads its config and the
- * layers missing from the cache, and returns it as an ImageSource whose layers read from the cache.
+ * Resolves a `docker://` URI to one image for the requested platform, downloads its config, and starts
+ * downloading the layers missing from the cache: the source's layers read from the cache, each as soon as
+ * its download is complete, so the merge (which reads the top layer first) overlaps the downloads of the
+ * layers below it. The top layers are downloaded first.
  */
-export async function openRegistryImage(uri: string, settings: Settings, options: RegistryImageOptions = {}): Promise<ImageSource> {
+export async function openRegistryImage(uri: string, settings: Settings, options: RegistryImageOptions = {}): Promise<OpenedRegistryImage> {
   const log = options.log ?? defaultLog;
   const reference = parseDockerUri(uri);
   const wanted = requestedPlatform(options.arch);
   const cache = BlobCache.open(settings);
   const where = describeReference(reference);
-  return withRegistrySession(reference, settings, log, async (session) => {
+  const session = openRegistrySession(reference, settings, log);
+  try {
     const resolved = await resolveImageManifest(session.repository, reference, wanted, log);
     const download = (progress: DownloadOptions['progress']): DownloadOptions => ({
       cache,
@@ -69,18 +96,17 @@ export async function openRegistryImage(uri: string, settings: Settings, options
     const config = await readConfig(resolved.manifest.config, download(NO_PROGRESS), where);
 
     const layers = resolved.manifest.layers;
-    const missing = [...new Map(layers.filter((layer) => !cache.has(layer.digest, layer.size)).map((layer) => [layer.digest, layer])).values()];
+    const topFirst = [...layers].reverse();
+    const missing = [...new Map(topFirst.filter((layer) => !cache.has(layer.digest, layer.size)).map((layer) => [layer.digest, layer])).values()];
+    let downloads: Downloads | undefined;
     if (missing.length === 0) {
       log.info('Found all layers in cache');
     } else {
       log.info(`Downloading ${missing.length} missing layers...`);
       const total = missing.reduce((sum, layer) => sum + layer.size, 0);
       const progress = startProgress('Downloading', { total, unit: 'bytes' });
-      try {
-        await downloadBlobs(missing, download(progress));
-      } finally {
-        progress.done();
-      }
+      downloads = startDownloads(missing, download(progress));
+      void downloads.all.finally(() => progress.done()).catch(() => {});
     }
     const source: ImageSource = {
       uri: canonicalDockerUri(reference),
@@ -88,15 +114,24 @@ export async function openRegistryImage(uri: string, settings: Settings, options
       requestedPlatform: wanted,
       platform: configPlatform(config.json, resolved.indexPlatform),
       config,
-      layers: layers.map((layer) => ({
-        digest: layer.digest,
-        mediaType: layer.mediaType,
-        size: layer.size,
-        open: () => cache.open(layer.digest, layer.size),
-      })),
+      layers: layers.map((layer) => {
+        const openCached = (): Readable => cache.open(layer.digest, layer.size);
+        const ready = downloads?.blob(layer.digest);
+        return {
+          digest: layer.digest,
+          mediaType: layer.mediaType,
+          size: layer.size,
+          open: ready === undefined ? openCached : () => readWhenReady(ready, openCached),
+        };
+      }),
     };
-    return source;
-  });
+    // The connections are needed until the last download ends, whoever waits for it.
+    void (downloads?.all ?? Promise.resolve()).catch(() => {}).then(() => session.close());
+    return { source, release: () => downloads?.cancel() };
+  } catch (err) {
+    await session.close();
+    throw err;
+  }
 }
 
 /** The digest of the image manifest `import` would use for this URI and platform, computed from its bytes. */

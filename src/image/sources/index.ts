@@ -43,7 +43,7 @@ async function openLocal(reference: LocalReference, uri: string, settings: Setti
 /** Opens `uri` (any scheme import takes) for the `--arch` platform. */
 export async function openImageSource(uri: string, settings: Settings, arch: string | undefined): Promise<OpenedSource> {
   if (uri.startsWith('docker://')) {
-    return { source: await openRegistryImage(uri, settings, arch === undefined ? {} : { arch }), release() {} };
+    return openRegistryImage(uri, settings, arch === undefined ? {} : { arch });
   }
   const local = parseLocalUri(uri);
   if (local === undefined) throw new EnrootError(`Invalid image reference: ${redactUri(uri)}`);
