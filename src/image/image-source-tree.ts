@@ -29,7 +29,7 @@ export function sourceDateEpoch(settings: Settings): number | undefined {
 export function sourceTreeOptions(source: ImageSource, mtime: number): Omit<ImageTreeOptions, 'sink'> {
   return {
     config: source.config.json,
-    layers: source.layers.map((layer) => ({ mediaType: layer.mediaType, open: () => layer.open(), description: layer.digest })),
+    layers: source.layers.map((layer) => ({ mediaType: layer.mediaType, open: () => layer.open(), description: layer.digest, size: layer.size })),
     origin: originOf(source),
     requestedArchitecture: source.requestedPlatform.architecture,
     mtime,

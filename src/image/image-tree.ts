@@ -1,6 +1,8 @@
 // One image (config + layers) into one tree sink: what import (squashfs sink) and load (directory sink)
 // both do once they have an image source, and the directory variant as a whole.
+import { Transform, pipeline } from 'node:stream';
 import { log } from '../log/log.js';
+import { startProgress, type Progress } from '../log/progress.js';
 import { DirectorySink } from './directory-sink.js';
 import { mergeLayers, type LayerInput, type TreeSink } from '../layers/index.js';
 import { architectureMismatch, parseImageConfig } from './config.js';
@@ -21,20 +23,51 @@ export interface ImageTreeOptions {
   warn?: (message: string) => void;
 }
 
+/** The layers, counting the (compressed) bytes read into `progress`; a layer read again counts once. */
+function countingLayers(layers: LayerInput[], progress: Progress): LayerInput[] {
+  return layers.map((layer) => {
+    let counted = 0;
+    return {
+      ...layer,
+      open: () => {
+        let read = 0;
+        const counter = new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            read += chunk.length;
+            if (read > counted) {
+              progress.advance(read - counted);
+              counted = read;
+            }
+            callback(null, chunk);
+          },
+        });
+        return pipeline(layer.open(), counter, () => {});
+      },
+    };
+  });
+}
+
 export async function writeImageTree(options: ImageTreeOptions): Promise<void> {
   const warn = options.warn ?? ((message: string) => log.warn(message));
   const config = parseImageConfig(options.config);
   const mismatch = architectureMismatch(config, options.requestedArchitecture);
   if (mismatch !== undefined) warn(mismatch);
   const generated = configLayer(config, options.origin, options.mtime, warn);
-  await mergeLayers({
-    sink: options.sink,
-    layers: options.layers,
-    generated: generated.entries,
-    ensureDirectories: [generated.workingDir],
-    implicitDirectoryMeta: { mode: 0o755, uid: 0, gid: 0, mtime: options.mtime },
-    warn,
-  });
+  // On a terminal, a bar follows the bytes of layer blobs read.
+  const total = options.layers.reduce((sum, layer) => sum + (layer.size ?? 0), 0);
+  const progress = log.interactive && total > 0 ? startProgress('Merging layers', { total, unit: 'bytes' }) : undefined;
+  try {
+    await mergeLayers({
+      sink: options.sink,
+      layers: progress === undefined ? options.layers : countingLayers(options.layers, progress),
+      generated: generated.entries,
+      ensureDirectories: [generated.workingDir],
+      implicitDirectoryMeta: { mode: 0o755, uid: 0, gid: 0, mtime: options.mtime },
+      warn,
+    });
+  } finally {
+    progress?.done();
+  }
 }
 
 /**

@@ -13,6 +13,8 @@ export interface LayerInput {
   open(): Readable;
   /** Names the layer in messages, e.g. its digest. */
   description?: string;
+  /** The blob's size in bytes, when known: for progress. */
+  size?: number;
 }
 
 const DEFAULT_READ_AHEAD = 64 * 1024;

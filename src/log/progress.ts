@@ -47,6 +47,10 @@ export function renderBar(label: string, done: number, total: number, unit: Prog
   return line;
 }
 
+/** Bars share one terminal line: a bar started while another is drawn waits, counting, until that one is done. */
+const waiting: TerminalProgress[] = [];
+let drawn: TerminalProgress | undefined;
+
 class TerminalProgress implements Progress {
   private amount = 0;
   private lastDraw = -Infinity;
@@ -61,6 +65,8 @@ class TerminalProgress implements Progress {
     private readonly now: () => number,
   ) {
     this.started = now();
+    if (drawn === undefined) drawn = this;
+    else waiting.push(this);
     this.draw(true);
   }
 
@@ -76,13 +82,20 @@ class TerminalProgress implements Progress {
 
   done(): void {
     if (this.finished) return;
+    if (drawn !== this) {
+      this.finished = true;
+      waiting.splice(waiting.indexOf(this), 1);
+      return;
+    }
     this.draw(true);
     this.finished = true;
     this.stream.write('\n');
+    drawn = waiting.shift();
+    drawn?.draw(true);
   }
 
   private draw(force: boolean): void {
-    if (this.finished) return;
+    if (this.finished || drawn !== this) return;
     const time = this.now();
     if (!force && time - this.lastDraw < REDRAW_INTERVAL_MS) return;
     this.lastDraw = time;

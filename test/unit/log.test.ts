@@ -52,6 +52,23 @@ test('progress on a terminal redraws in place, at most every 100 ms, and ends th
   assert.equal(chunks[3], '\n');
 });
 
+test('a bar started while another is drawn waits its turn on the line, keeping its count', () => {
+  const chunks: string[] = [];
+  const stream = { isTTY: true, write: (chunk: string) => chunks.push(chunk) };
+  let now = 0;
+  const download = startProgress('Downloading', { total: 100, unit: 'items', stream, now: () => now });
+  const merge = startProgress('Merging', { total: 10, unit: 'items', stream, now: () => now });
+  now = 500;
+  merge.advance(4);
+  download.advance(100);
+  assert.ok(chunks.every((chunk) => !chunk.includes('Merging')), 'the waiting bar draws nothing');
+  download.done();
+  assert.match(chunks.at(-1) as string, /^\rMerging .* 4\/10/);
+  merge.done();
+  assert.equal(chunks.at(-1), '\n');
+  assert.equal(chunks.filter((chunk) => chunk === '\n').length, 2);
+});
+
 test('bar rendering and amounts', () => {
   assert.equal(renderBar('Layers', 1, 4, 'items', 0), `Layers [${'#'.repeat(8)}${' '.repeat(22)}]  25% 1/4`);
   assert.equal(formatAmount(512, 'bytes'), '512 B');
