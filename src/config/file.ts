@@ -2,7 +2,7 @@
 // the syntax check every non-empty file must pass, and the list of drop-ins.
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../lazy-builtins.js';
 import { EnrootError } from '../errors.js';
 import { isAcceptedKey } from './keys.js';
 
@@ -47,7 +47,7 @@ export function parseDirectives(text: string, file: string): ConfigAssignment[] 
 
 /** A non-empty configuration file must be valid shell syntax, as in the reference (checked with `bash -n`). */
 export function checkShellSyntax(file: string): void {
-  const result = spawnSync('bash', ['-n', file], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = childProcess().spawnSync('bash', ['-n', file], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   if (result.error !== undefined) return; // no bash on this host: nothing to check against
   if (result.status !== 0) {
     const detail = result.stderr.trim().split('\n')[0] ?? '';

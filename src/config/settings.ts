@@ -7,7 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { childProcess } from '../lazy-builtins.js';
 import { EnrootError } from '../errors.js';
 import { expandValue, ExpansionError } from './expand.js';
 import { configurationFiles, parseDirectives, readConfigFile, type ConfigAssignment } from './file.js';
@@ -192,7 +192,7 @@ export class Settings {
 
   private runCommand(command: string): string {
     try {
-      return execFileSync('/bin/sh', ['-c', command], {
+      return childProcess().execFileSync('/bin/sh', ['-c', command], {
         env: this.environment(),
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,5 +1,5 @@
 // Checks a --conf or batch script before anything runs (spec 9.2): a regular file that bash can parse.
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../lazy-builtins.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EnrootError } from '../errors.js';
@@ -13,7 +13,7 @@ export function checkConfigScript(file: string, log: Logger): string {
   } catch {
     throw new EnrootError(`No such file or directory: ${path.resolve(file)}`);
   }
-  const check = spawnSync('bash', ['-n', resolved], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const check = childProcess().spawnSync('bash', ['-n', resolved], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   if (check.error !== undefined) throw new EnrootError('Command not found: bash (configuration scripts need it)');
   if (check.status !== 0) {
     for (const line of check.stderr.split('\n')) if (line !== '') log.warn(line);
