@@ -1,6 +1,6 @@
 // The runtime a bundle carries so that it starts on a machine without this project or Node.js: this Node
-// binary, the bundled CLI (only the chunks main.js and stage2.js reach), the koffi FFI addon and the hook
-// library, laid out like the package so the CLI finds them where it looks for them.
+// binary, the bundled CLI (main.js and the chunks it reaches, runtime-cli.cjs, stage2.cjs), the koffi FFI
+// addon and the hook library, laid out like the package so the CLI finds them where it looks for them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { EnrootError } from '../errors.js';
@@ -9,7 +9,7 @@ import { PACKAGE_ROOT } from '../config/install.js';
 /** Where the runtime goes inside the bundled tree. */
 export const RUNTIME_DIR = '.enroot/runtime';
 
-const ENTRY_CHUNKS = ['main.js', 'stage2.js', 'deflate-worker.js'];
+const ENTRY_CHUNKS = ['main.js', 'runtime-cli.cjs', 'stage2.cjs', 'deflate-worker.js'];
 const LOCAL_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)["']\.\/([^"']+\.js)["']/g;
 
 /** The entry chunks of dist/bundle and every chunk they import, directly or not. */
@@ -56,7 +56,8 @@ export function copyRuntime(tree: string): void {
   fs.mkdirSync(path.join(runtime, 'bin'), { recursive: true });
   fs.copyFileSync(process.execPath, path.join(runtime, 'bin', 'node'));
   fs.chmodSync(path.join(runtime, 'bin', 'node'), 0o755);
-  fs.copyFileSync(path.join(PACKAGE_ROOT, 'bin', 'enroot'), path.join(runtime, 'bin', 'enroot'));
+  // The launcher is CommonJS by the package.json beside it.
+  for (const file of ['enroot', 'package.json']) fs.copyFileSync(path.join(PACKAGE_ROOT, 'bin', file), path.join(runtime, 'bin', file));
   // A package.json marks the package root for the CLI and makes Node read the chunks as ES modules.
   fs.writeFileSync(path.join(runtime, 'package.json'), `${JSON.stringify({ name: 'enroot-bundle-runtime', private: true, type: 'module' })}\n`);
   fs.mkdirSync(path.join(runtime, 'dist', 'bundle'), { recursive: true });

@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { CATALOG } from './catalog.js';
 import { generalUsage } from './usage.js';
 
 export const helpCommand: Command = {
@@ -9,7 +10,7 @@ export const helpCommand: Command = {
   positionals: { min: 0 },
   parsesArguments: false,
   async run(_parsed, context) {
-    context.stdout.write(await generalUsage());
+    context.stdout.write(await generalUsage(CATALOG));
     return 0;
   },
 };

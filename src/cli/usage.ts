@@ -1,6 +1,6 @@
 // Usage texts: one per command, and the general one listing every command.
 import type { Command, OptionSpec } from './command.js';
-import { CATALOG } from './catalog.js';
+import type { CatalogEntry } from './catalog.js';
 
 function optionLabel(option: OptionSpec): string {
   const names = option.short === undefined ? `    --${option.long}` : `-${option.short}, --${option.long}`;
@@ -21,8 +21,9 @@ export function commandUsage(command: Command): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function generalUsage(): Promise<string> {
-  const commands = await Promise.all(CATALOG.filter((entry) => entry.name !== 'help').map((entry) => entry.load()));
+/** The usage listing every command of `catalog` (each is loaded for its synopsis and description). */
+export async function generalUsage(catalog: readonly CatalogEntry[]): Promise<string> {
+  const commands = await Promise.all(catalog.filter((entry) => entry.name !== 'help').map((entry) => entry.load()));
   const lines = [
     'Usage: enroot COMMAND [ARG...]',
     '',

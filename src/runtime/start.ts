@@ -1,5 +1,6 @@
 // `enroot start`, the host half: validate everything, decide the namespaces and identity, then
 // replace this process with `unshare`, which replaces itself with stage 2 inside the namespaces.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,8 +27,11 @@ export interface StartRequest {
   mounts: string[];
 }
 
-// Stage 2 beside this code: dist/bundle/stage2.js when running from the bundle, else the compiled module.
-const STAGE2_MODULE = fileURLToPath(new URL('./stage2.js', import.meta.url));
+/** Stage 2 beside this code: dist/bundle/stage2.cjs when running from the bundle, else the compiled module. */
+function stage2Module(): string {
+  const bundled = fileURLToPath(new URL('./stage2.cjs', import.meta.url));
+  return fs.existsSync(bundled) ? bundled : fileURLToPath(new URL('./stage2.js', import.meta.url));
+}
 
 function validate(request: StartRequest): void {
   for (const value of request.mounts) {
@@ -84,6 +88,6 @@ export function startContainer(settings: Settings, request: StartRequest): never
     findProgram('squashfuse', searchPath);
     if (!plan.nativeOverlay) findProgram('fuse-overlayfs', searchPath);
   }
-  const argv = [...unshareArguments(plan), '--', process.execPath, STAGE2_MODULE];
+  const argv = [...unshareArguments(plan), '--', process.execPath, stage2Module()];
   execve(unshare, argv, { ...settings.environment(), [PLAN_VARIABLE]: encodePlan(plan) });
 }

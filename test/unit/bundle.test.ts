@@ -58,8 +58,8 @@ describe('bundle runtime', () => {
     fs.writeFileSync(path.join(dir, 'main.js'), 'import { a } from "./chunk-A.js"; const b = () => import("./cmd-B.js"); const text = \'from "./absent.js"\';');
     fs.writeFileSync(path.join(dir, 'chunk-A.js'), 'export const a = 1;');
     fs.writeFileSync(path.join(dir, 'cmd-B.js'), 'import "./chunk-A.js";');
-    fs.writeFileSync(path.join(dir, 'stage2.js'), '');
+    fs.writeFileSync(path.join(dir, 'stage2.cjs'), '');
     fs.writeFileSync(path.join(dir, 'chunk-stale.js'), '');
-    assert.deepEqual(reachableChunks(dir), ['chunk-A.js', 'cmd-B.js', 'main.js', 'stage2.js']);
+    assert.deepEqual(reachableChunks(dir), ['chunk-A.js', 'cmd-B.js', 'main.js', 'stage2.cjs']);
   });
 });
