@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import { encodePlan, PID_CHILD_MARKER, PLAN_VARIABLE, type StartPlan } from './plan.js';
+import { PID_CHILD_MARKER, stage2Environment, type StartPlan } from './plan.js';
 
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGCONT', 'SIGALRM'];
 // Signals whose default action ends the process.
@@ -45,7 +45,7 @@ function catches(statusFd: number, signal: NodeJS.Signals): boolean {
 export function superviseContainer(plan: StartPlan, stage2: string): void {
   const unshare = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'unshare', '--pid', '--fork', '--kill-child', '--', process.execPath, stage2, PID_CHILD_MARKER], {
     stdio: 'inherit',
-    env: { ...process.env, [PLAN_VARIABLE]: encodePlan(plan) },
+    env: stage2Environment(process.env, plan),
   });
   const container = unshare.pid === undefined ? null : containerPid(unshare.pid);
   // Opened now, while /proc is still the host's: the container gets its own later.

@@ -12,7 +12,7 @@ import { execve } from '../sys/process.js';
 import { environmentArgument, isValidEnvironmentArgument } from './environment.js';
 import { mountOptionToFstab } from './fstab.js';
 import { unshareArguments } from './namespaces.js';
-import { encodePlan, PLAN_VARIABLE, type StartPlan } from './plan.js';
+import { stage2Environment, type StartPlan } from './plan.js';
 import { findProgram } from './programs.js';
 import { resolveRootfs } from './rootfs.js';
 
@@ -89,5 +89,5 @@ export function startContainer(settings: Settings, request: StartRequest): never
     if (!plan.nativeOverlay) findProgram('fuse-overlayfs', searchPath);
   }
   const argv = [...unshareArguments(plan), '--', process.execPath, stage2Module()];
-  execve(unshare, argv, { ...settings.environment(), [PLAN_VARIABLE]: encodePlan(plan) });
+  execve(unshare, argv, stage2Environment(settings.environment(), plan));
 }
