@@ -2,21 +2,17 @@
 // else from the container's environment file; void, none or unset do nothing.
 import fs from 'node:fs';
 import type { BuiltinHookContext } from '../runtime/builtin-hooks.js';
+import { outerId } from '../runtime/caller.js';
 import { createSymlink } from './apply.js';
 import { realHost, type HostView } from './host.js';
 import { hcaPlan, hostHcas, selectHcas } from './mellanox.js';
 import { effectiveLookup } from './request.js';
 
-function outerUid(): number {
-  const [, outer] = fs.readFileSync('/proc/self/uid_map', 'utf8').trim().split(/\s+/);
-  return Number(outer);
-}
-
 export function mellanoxHook(context: BuiltinHookContext, view: HostView = realHost(context.env.PATH)): void {
   const lookup = effectiveLookup(context.env, fs.readFileSync(context.environFile, 'utf8'));
   const visible = lookup('MELLANOX_VISIBLE_DEVICES');
   if (visible === undefined || visible === '' || visible === 'void' || visible === 'none') return;
-  const superuser = (context.env.ENROOT_ALLOW_SUPERUSER ?? '') !== '' && outerUid() === 0;
+  const superuser = (context.env.ENROOT_ALLOW_SUPERUSER ?? '') !== '' && outerId('uid') === 0;
   const selected = selectHcas(hostHcas(view), visible);
   if (selected.length === 0) return;
   const plan = hcaPlan(view, selected, superuser, lookup('MELLANOX_CONFIG_DIR') ?? '/etc/libibverbs.d');

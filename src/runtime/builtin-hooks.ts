@@ -3,6 +3,12 @@
 // makes the runtime perform the hook in-process instead of running the file.
 import fs from 'node:fs';
 import type { FstabEntry } from './fstab.js';
+import { aptfixHook } from './standard-hooks/aptfix.js';
+import { cgroupsHook } from './standard-hooks/cgroups.js';
+import { devicesHook } from './standard-hooks/devices.js';
+import { homeHook } from './standard-hooks/home.js';
+import { localtimeHook } from './standard-hooks/localtime.js';
+import { shadowHook } from './standard-hooks/shadow.js';
 
 export interface BuiltinHookContext {
   /** What a script hook would see as its environment. */
@@ -11,6 +17,8 @@ export interface BuiltinHookContext {
   /** O_PATH handle on the rootfs, to create files inside it safely. */
   rootFd: number;
   environFile: string;
+  /** ENROOT_MOUNTS: fstab lines performed once every hook has run. */
+  mountsFile: string;
   runtimeDir: string;
   /** Performs fstab entries inside the rootfs at once. */
   mount(entries: readonly FstabEntry[]): void;
@@ -19,7 +27,15 @@ export interface BuiltinHookContext {
 
 export type BuiltinHook = (context: BuiltinHookContext) => void;
 
+// The 10-* hooks run at every start and are small: bundled with this module, they cost no file read
+// of their own. The GPU hooks are large and rarely asked for: loaded when named.
 const BUILTINS: Readonly<Record<string, () => Promise<BuiltinHook>>> = {
+  aptfix: async () => aptfixHook,
+  cgroups: async () => cgroupsHook,
+  devices: async () => devicesHook,
+  home: async () => homeHook,
+  localtime: async () => localtimeHook,
+  shadow: async () => shadowHook,
   nvidia: async () => (await import('../gpu/hook.js')).nvidiaHook,
   mellanox: async () => (await import('../gpu/mellanox-hook.js')).mellanoxHook,
 };

@@ -69,3 +69,8 @@ export function parseFstab(text: string, origin: string): FstabEntry[] {
 export function mountOptionToFstab(value: string): string {
   return value.split(':').join(' ');
 }
+
+/** TEXT as one fstab field: backslash, blanks and newlines escaped in octal (hooks::fstab_escape). */
+export function escapeFstabField(text: string): string {
+  return text.replace(/[\\ \t\n]/g, (char) => `\\${char.charCodeAt(0).toString(8).padStart(3, '0')}`);
+}

@@ -3,8 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import { EnrootError } from '../errors.js';
-import { builtinHook, type BuiltinHookContext } from './builtin-hooks.js';
+import { EnrootError, failureMessage } from '../errors.js';
+import { SysError } from '../sys/libc.js';
+import { builtinHook, type BuiltinHook, type BuiltinHookContext } from './builtin-hooks.js';
 
 function isExecutable(file: string): boolean {
   try {
@@ -15,12 +16,26 @@ function isExecutable(file: string): boolean {
   }
 }
 
+/**
+ * A built-in's own errors name the thing and the fix; an operating-system failure is reported as its
+ * hook's, as a failing script is; anything else is a bug and keeps its stack.
+ */
+function runBuiltin(file: string, hook: BuiltinHook, context: BuiltinHookContext): void {
+  try {
+    hook(context);
+  } catch (err) {
+    if (err instanceof SysError) throw new EnrootError(`${file} failed: ${err.message}`, { cause: err });
+    if (err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string') throw new EnrootError(`${file} failed: ${failureMessage(err)}`, { cause: err });
+    throw err;
+  }
+}
+
 export async function runHooks(files: readonly string[], context: BuiltinHookContext): Promise<void> {
   for (const file of files) {
     if (!isExecutable(file)) continue;
     const builtin = await builtinHook(file);
     if (builtin !== null) {
-      builtin(context);
+      runBuiltin(file, builtin, context);
       continue;
     }
     const result = spawnSync(file, [], { stdio: ['inherit', 'ignore', 'inherit'], env: context.env });

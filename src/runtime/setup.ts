@@ -152,6 +152,7 @@ class Stage2 {
         rootfs: this.rootfs,
         rootFd: this.rootFd,
         environFile: this.envFile,
+        mountsFile: this.mountFile,
         runtimeDir: this.plan.runtimeDir,
         mount: (entries) => performEntries(entries, this.mountContext()),
         warn: (message) => log.warn(message),

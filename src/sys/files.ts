@@ -11,6 +11,7 @@ const O_CREAT = 0o100;
 const O_EXCL = 0o200;
 const O_WRONLY = 1;
 const RESOLVE_NO_MAGICLINKS = 0x02;
+const RESOLVE_NO_SYMLINKS = 0x04;
 const RESOLVE_IN_ROOT = 0x10;
 const AT_FDCWD = -100;
 
@@ -29,10 +30,19 @@ export function openPath(path: string): number {
  * were the root directory: `..` stops at it and absolute symlinks restart from it.
  */
 export function openInRoot(rootFd: number, path: string, what: string): number {
+  return openat2(rootFd, path, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, what);
+}
+
+/** Like openInRoot, but failing with ELOOP when any component of `path`, the last included, is a symlink. */
+export function openInRootWithoutSymlinks(rootFd: number, path: string, what: string): number {
+  return openat2(rootFd, path, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS, what);
+}
+
+function openat2(dirFd: number, path: string, resolve: number, what: string): number {
   const how = Buffer.alloc(24);
   how.writeBigUInt64LE(BigInt(O_PATH | O_CLOEXEC), 0);
-  how.writeBigUInt64LE(BigInt(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS), 16);
-  const fd = Number(native.syscall(syscallNumbers().openat2, 'int', rootFd, 'str', path === '' ? '.' : path, 'void *', how, 'size_t', 24));
+  how.writeBigUInt64LE(BigInt(resolve), 16);
+  const fd = Number(native.syscall(syscallNumbers().openat2, 'int', dirFd, 'str', path === '' ? '.' : path, 'void *', how, 'size_t', 24));
   if (fd < 0) throw new SysError(what, lastErrno());
   return fd;
 }

@@ -36,6 +36,8 @@ export const native = {
   setrlimit: lazy('int setrlimit(int resource, const void *limit)'),
   socket: lazy('int socket(int domain, int type, int protocol)'),
   ioctl: lazy('int ioctl(int fd, unsigned long request, ...)'),
+  getpwuidR: lazy('int getpwuid_r(uint32_t uid, void *entry, void *strings, size_t size, _Out_ void **result)'),
+  getgrgidR: lazy('int getgrgid_r(uint32_t gid, void *entry, void *strings, size_t size, _Out_ void **result)'),
   strerror: lazy('const char *strerror(int errnum)'),
   symlinkat: lazy('int symlinkat(const char *target, int dirfd, const char *path)'),
   mknodat: lazy('int mknodat(int dirfd, const char *path, uint32_t mode, uint64_t dev)'),

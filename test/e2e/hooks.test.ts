@@ -79,6 +79,149 @@ for (const user of testUsers()) {
       assert.equal(refused, '1');
     });
 
+    const defs = sandbox.container('defs', (root) => {
+      fs.rmSync(path.join(root, user.home), { recursive: true, force: true });
+      fs.writeFileSync(path.join(root, 'etc', 'login.defs'), '# defaults\nUMASK\t\t027\nMAIL_DIR /var/spool/mail\n');
+      fs.mkdirSync(path.join(root, 'etc', 'default'));
+      fs.writeFileSync(path.join(root, 'etc', 'default', 'useradd'), 'SHELL=/bin/ash\nSKEL="/etc/skel"\nCREATE_MAIL_SPOOL=yes\n');
+      fs.symlinkSync('busybox', path.join(root, 'bin', 'ash'));
+      fs.mkdirSync(path.join(root, 'etc', 'skel', 'bin'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'etc', 'skel', '.profile'), 'profile\n', { mode: 0o644 });
+      fs.writeFileSync(path.join(root, 'etc', 'skel', 'bin', 'tool'), '#!/bin/sh\n', { mode: 0o755 });
+    });
+
+    test('10-shadow follows the image\'s login.defs and useradd defaults: shell, home from the skeleton with UMASK, mail spool', async () => {
+      const result = await sandbox.enroot(['start', 'defs', 'sh', '-c', 'stat -c %a /etc/passwd /etc/group; cat /etc/passwd']);
+      assert.equal(result.status, 0, result.stderr);
+      const [passwdMode, groupMode, rootLine] = result.stdout.split('\n');
+      assert.deepEqual([passwdMode, groupMode, rootLine], ['644', '644', 'root:x:0:0:root:/root:/bin/ash'], 'the caller\'s host shell is not in the image: useradd\'s SHELL');
+      assert.match(result.stdout, new RegExp(`^${user.name}:x:${user.uid}:${user.gid}:[^:]*:${user.home}:/bin/ash$`, 'm'));
+      const mode = (file: string): number => fs.statSync(path.join(defs, file)).mode & 0o7777;
+      assert.equal(mode(user.home), 0o750);
+      assert.equal(fs.readFileSync(path.join(defs, user.home, '.profile'), 'utf8'), 'profile\n');
+      assert.equal(mode(path.join(user.home, '.profile')), 0o640);
+      assert.equal(mode(path.join(user.home, 'bin', 'tool')), 0o750);
+      const spool = path.join(defs, 'var', 'spool', 'mail', user.name);
+      assert.equal(fs.readFileSync(spool, 'utf8'), '');
+      assert.equal(mode(path.join('var', 'spool', 'mail', user.name)), 0o660);
+      assert.deepEqual([fs.statSync(spool).uid, fs.statSync(spool).gid], [user.uid, user.gid]);
+    });
+
+    const outside = path.dirname(sandbox.file('outside/passwd', 'host passwd\n'));
+    fs.mkdirSync(path.join(outside, 'etc'));
+    fs.mkdirSync(path.join(outside, 'apt'));
+    if (process.getuid?.() === 0) fs.chownSync(path.join(outside, 'etc'), user.uid, user.gid);
+    const hostile = {
+      passwdLink: sandbox.container('passwd-link', (root) => {
+        fs.rmSync(path.join(root, 'etc', 'passwd'));
+        fs.symlinkSync(path.join(outside, 'passwd'), path.join(root, 'etc', 'passwd'));
+      }),
+      etcLink: sandbox.container('etc-link', (root) => {
+        fs.rmSync(path.join(root, 'etc'), { recursive: true });
+        fs.symlinkSync(path.join(outside, 'etc'), path.join(root, 'etc'));
+      }),
+      staleTemporary: sandbox.container('stale-temporary', (root) => {
+        fs.symlinkSync(path.join(outside, 'passwd'), path.join(root, 'etc', 'passwd.enroot'));
+        fs.symlinkSync(path.join(outside, 'passwd'), path.join(root, 'etc', 'group.enroot'));
+      }),
+      aptLink: sandbox.container('apt-link', (root) => {
+        fs.writeFileSync(path.join(root, 'etc', 'debian_version'), '12\n');
+        fs.mkdirSync(path.join(root, 'etc', 'apt'));
+        fs.symlinkSync(path.join(outside, 'apt'), path.join(root, 'etc', 'apt', 'apt.conf.d'));
+      }),
+      devLink: sandbox.container('dev-link', (root) => {
+        fs.mkdirSync(path.join(root, 'realdev'));
+        fs.symlinkSync('realdev', path.join(root, 'dev'));
+      }),
+    };
+
+    test('hostile images: nothing is written through a symlink out of the rootfs; /etc/passwd or /dev through one is one [ERROR] line', async () => {
+      const passwdLink = await sandbox.enroot(['start', 'passwd-link', 'true']);
+      assert.equal(passwdLink.status, 1);
+      assert.equal(passwdLink.stderr, `[ERROR] ${hostile.passwdLink}/etc/passwd leads through a symlink: fix the image\n`);
+      const etcLink = await sandbox.enroot(['start', 'etc-link', 'true']);
+      assert.equal(etcLink.status, 1);
+      assert.equal(etcLink.stderr, `[ERROR] ${hostile.etcLink}/etc/passwd leads through a symlink: fix the image\n`);
+      assert.deepEqual(fs.readdirSync(path.join(outside, 'etc')), [], 'no localtime, passwd or group written into the host directory');
+      const stale = await sandbox.enroot(['start', 'stale-temporary', 'sh', '-c', 'head -n 1 /etc/passwd /etc/group']);
+      assert.equal(stale.status, 0, stale.stderr);
+      assert.match(stale.stdout, /^root:x:0:0:root:\/root:/m);
+      assert.match(stale.stdout, /^root:x:0:$/m);
+      const apt = await sandbox.enroot(['start', '--root', 'apt-link', 'true']);
+      assert.equal(apt.status, 0, apt.stderr);
+      assert.deepEqual(fs.readdirSync(path.join(outside, 'apt')), []);
+      assert.equal(fs.readFileSync(path.join(outside, 'passwd'), 'utf8'), 'host passwd\n');
+      const devLink = await sandbox.enroot(['start', 'dev-link', 'true'], { extra: { ENROOT_RESTRICT_DEV: 'y' } });
+      assert.equal(devLink.status, 1);
+      assert.equal(devLink.stderr, `[ERROR] ${hostile.devLink}/dev is a symlink: cannot restrict /dev in this image (unset ENROOT_RESTRICT_DEV)\n`);
+    });
+
+    sandbox.container('apt', (root) => fs.writeFileSync(path.join(root, 'etc', 'debian_version'), '12\n'));
+
+    test('10-aptfix does nothing without --root or without /etc/debian_version', async () => {
+      const check = ['sh', '-c', 'test -e /etc/apt/apt.conf.d/enroot && echo present || echo absent'];
+      assert.equal((await sandbox.enroot(['start', 'apt', ...check])).stdout, 'absent\n');
+      const plain = sandbox.container('not-debian');
+      assert.equal((await sandbox.enroot(['start', '--root', 'not-debian', ...check])).stdout, 'absent\n');
+      assert.ok(!fs.existsSync(path.join(plain, 'etc', 'apt')));
+    });
+
+    test('10-localtime replaces the image\'s /etc/localtime by the host\'s link, copies a missing zone file and keeps an existing one', { skip: !fs.lstatSync('/etc/localtime', { throwIfNoEntry: false })?.isSymbolicLink() }, async () => {
+      const zone = fs.realpathSync('/etc/localtime');
+      const own = sandbox.container('own-zone', (root) => {
+        fs.writeFileSync(path.join(root, 'etc', 'localtime'), 'image localtime');
+        fs.mkdirSync(path.join(root, path.dirname(zone)), { recursive: true });
+        fs.writeFileSync(path.join(root, zone), 'image zone');
+      });
+      const result = await sandbox.enroot(['start', 'own-zone', 'readlink', '/etc/localtime']);
+      assert.equal(result.stdout, `${fs.readlinkSync('/etc/localtime')}\n`, result.stderr);
+      assert.equal(fs.readFileSync(path.join(own, zone), 'utf8'), 'image zone');
+      const copied = sandbox.container('copied-zone');
+      assert.equal((await sandbox.enroot(['start', 'copied-zone', 'true'])).status, 0);
+      assert.deepEqual(fs.readFileSync(path.join(copied, zone)), fs.readFileSync(zone));
+    });
+
+    test('10-devices links fd, ptmx and the standard streams, and mounts a fresh tmpfs /dev and devpts', async () => {
+      const result = await sandbox.enroot(['start', 'c', 'sh', '-c', 'for link in fd ptmx stdin stdout stderr; do readlink /dev/$link; done; cat /proc/self/mountinfo'], { extra: { ENROOT_RESTRICT_DEV: 'y' } });
+      assert.equal(result.status, 0, result.stderr);
+      const lines = result.stdout.split('\n');
+      assert.deepEqual(lines.slice(0, 5), ['/proc/self/fd', '/dev/pts/ptmx', '/proc/self/fd/0', '/proc/self/fd/1', '/proc/self/fd/2']);
+      const typeAt = (point: string): string | undefined => {
+        const line = lines.filter((entry) => entry.split(' ')[4] === point).at(-1);
+        return line?.split(' - ')[1]?.split(' ')[0];
+      };
+      assert.equal(typeAt('/dev'), 'tmpfs');
+      assert.equal(typeAt('/dev/pts'), 'devpts');
+    });
+
+    test('10-home escapes a home directory with blanks in the mount line; bound nosuid', async () => {
+      const home = path.dirname(sandbox.file('my home/marker', 'spaced\n'));
+      const result = await sandbox.enroot(['start', 'c', 'sh', '-c', 'cat "$HOME/marker"; cat /proc/self/mountinfo'], { extra: { ENROOT_MOUNT_HOME: 'y', HOME: home } });
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout.split('\n')[0], 'spaced');
+      const bound = result.stdout.split('\n').find((line) => line.split(' ')[4] === home.replaceAll(' ', '\\040'));
+      assert.match(bound ?? '', / rw,nosuid[, ]/);
+    });
+
+    test('10-cgroups: with SLURM_STEP_ID and with --net the cgroups stay visible read-only', async () => {
+      const check = ['sh', '-c', 'test -d /sys/fs/cgroup && grep " /sys/fs/cgroup" /proc/self/mountinfo | grep -c " ro,"'];
+      const slurm = await sandbox.enroot(['start', 'c', ...check], { extra: { SLURM_STEP_ID: '0' } });
+      assert.equal(slurm.status, 0, slurm.stderr);
+      assert.ok(Number(slurm.stdout) >= 1);
+      const net = await sandbox.enroot(['start', '--net', 'c', ...check]);
+      assert.equal(net.status, 0, net.stderr);
+      assert.ok(Number(net.stdout) >= 1);
+    });
+
+    test('a standard hook is disabled like any hook: 10-shadow made non-executable leaves /etc/passwd alone', async () => {
+      const sysconf = path.join(sandbox.dir, 'sysconf-shadow');
+      fs.cpSync(path.join(PROJECT_ROOT, 'conf'), sysconf, { recursive: true });
+      fs.chmodSync(path.join(sysconf, 'hooks.d', '10-shadow.sh'), 0o644);
+      sandbox.container('no-shadow');
+      const result = await sandbox.enroot(['start', 'no-shadow', 'cat', '/etc/passwd'], { extra: { ENROOT_SYSCONF_PATH: sysconf } });
+      assert.equal(result.stdout, 'root:x:0:0:root:/root:/bin/sh\n', result.stderr);
+    });
+
     test('98-nvidia: void asks for nothing; an unknown capability or a missing driver is one [ERROR] line', async () => {
       assert.equal((await sandbox.enroot(['start', 'c', 'true'], { extra: { NVIDIA_VISIBLE_DEVICES: 'void' } })).status, 0);
       const bogus = await sandbox.enroot(['start', 'c', 'true'], { extra: { NVIDIA_VISIBLE_DEVICES: 'all', NVIDIA_DRIVER_CAPABILITIES: 'compute,bogus' } });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInside, openIfPresent, readFileInside } from '../../src/runtime/root-paths.js';
+import { createInside, isExecutableInside, isSymlinkFree, openIfPresent, readFileInside, statInside } from '../../src/runtime/root-paths.js';
 import { closeFd, openPath } from '../../src/sys/files.js';
 
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'enroot-root-paths-'));
@@ -41,4 +41,25 @@ test('creation follows a dangling symlink to its destination inside the root, ne
   assert.ok(!fs.existsSync(path.join(outside, 'dir')));
   assert.ok(fs.statSync(path.join(root, outside, 'dir', 'sub')).isDirectory());
   assert.equal(fs.statSync(path.join(root, outside, 'dir')).mode & 0o777, 0o755 & ~process.umask());
+});
+
+test('a path is symlink-free when no existing component is a symlink or ..; missing components end the check', () => {
+  assert.ok(isSymlinkFree(rootFd, '/etc/inside'));
+  assert.ok(isSymlinkFree(rootFd, '/etc/missing/deeper'));
+  assert.ok(isSymlinkFree(rootFd, '/'));
+  assert.ok(!isSymlinkFree(rootFd, '/etc/absolute'), 'the last component counts');
+  assert.ok(!isSymlinkFree(rootFd, '/etc/dangling'));
+  assert.ok(!isSymlinkFree(rootFd, '/hostroot/etc'));
+  assert.ok(!isSymlinkFree(rootFd, '/etc/../etc/inside'));
+});
+
+test('stat and the execute test resolve inside the root', () => {
+  assert.ok(statInside(rootFd, '/etc/inside')?.isFile());
+  assert.ok(statInside(rootFd, '/etc')?.isDirectory());
+  assert.equal(statInside(rootFd, '/etc/absolute'), null, 'the host file is not reached');
+  assert.equal(statInside(rootFd, '/etc/inside/below'), null);
+  fs.writeFileSync(path.join(root, 'etc', 'tool'), '#!/bin/sh\n', { mode: 0o755 });
+  fs.symlinkSync('/etc/tool', path.join(root, 'etc', 'tool-link'));
+  assert.ok(isExecutableInside(rootFd, '/etc/tool-link'), 'an absolute link is followed inside the root');
+  assert.ok(!isExecutableInside(rootFd, '/etc/missing'));
 });
