@@ -48,6 +48,15 @@ const XDG_DEFAULTS: readonly [string, (home: string) => string][] = [
   ['XDG_RUNTIME_DIR', () => '/run'],
 ];
 
+/** The caller's home directory from the passwd database, for a process started without HOME. */
+function passwdHome(): string {
+  try {
+    return os.userInfo().homedir;
+  } catch {
+    throw new EnrootError(`HOME is not set and uid ${process.geteuid?.() ?? '?'} has no passwd entry: set HOME`);
+  }
+}
+
 export class Settings {
   private constructor(
     private readonly values: Map<string, string>,
@@ -145,7 +154,7 @@ export class Settings {
   }
 
   private applyXdgDefaults(): void {
-    if ((this.values.get('HOME') ?? '') === '') this.setDefault('HOME', os.userInfo().homedir);
+    if ((this.values.get('HOME') ?? '') === '') this.setDefault('HOME', passwdHome());
     const home = this.values.get('HOME') as string;
     for (const [name, fallback] of XDG_DEFAULTS) {
       if ((this.values.get(name) ?? '') === '') this.setDefault(name, fallback(home));

@@ -45,7 +45,8 @@ function validate(request: StartRequest): void {
 export function planStart(settings: Settings, request: StartRequest): StartPlan {
   validate(request);
   const rootfs = resolveRootfs(request.target, settings.path('ENROOT_DATA_PATH'));
-  const euid = os.userInfo().uid;
+  // Not os.userInfo(): a uid without a passwd entry (common under batch schedulers) makes it throw.
+  const euid = process.geteuid?.() ?? os.userInfo().uid;
   const egid = process.getegid?.() ?? os.userInfo().gid;
   const userNamespace = !(settings.flag('ENROOT_ALLOW_SUPERUSER') && euid === 0);
   const remapRoot = settings.flag('ENROOT_REMAP_ROOT');
