@@ -159,3 +159,18 @@ for (const user of testUsers()) {
     });
   });
 }
+
+// Batch schedulers and containers often run jobs under a uid the host's passwd does not list.
+describe('start as a uid without a passwd entry (root runs it through setuid)', { skip: process.getuid?.() !== 0 ? 'needs root to take an unlisted uid' : false }, () => {
+  const unlisted = { name: 'unlisted', uid: 43210, gid: 43210, home: '/nonexistent' };
+  const sandbox = runtimeSandbox(unlisted);
+  after(() => sandbox.remove());
+  sandbox.container('c');
+
+  test('the command runs with that uid, and the missing entry is a warning', async () => {
+    const result = await sandbox.enroot(['start', 'c', 'id', '-u']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, '43210\n');
+    assert.match(result.stderr, /^\[WARN\] No passwd entry for uid 43210/m);
+  });
+});
