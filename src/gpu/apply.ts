@@ -1,7 +1,7 @@
 // Applying container edits during setup: device nodes and mounts at once, symlinks created inside
 // the rootfs, environment lines appended to the environment file, CDI hooks run with an OCI state,
 // and the container's linker cache refreshed over the new library directories.
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../lazy-builtins.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EnrootError } from '../errors.js';
@@ -57,7 +57,7 @@ function runCdiHook(hook: HookEdit, context: BuiltinHookContext): void {
   fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify({ ociVersion: '1.0.2', root: { path: context.rootfs }, process: { env: [] } }));
   const state = { ociVersion: '1.0.2', id: `enroot-${context.env.ENROOT_PID ?? process.pid}`, status: 'creating', pid: Number(context.env.ENROOT_PID ?? process.pid), bundle };
   const env = Object.fromEntries(hook.env.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-  const result = spawnSync(hook.path, hook.args.slice(1), {
+  const result = childProcess().spawnSync(hook.path, hook.args.slice(1), {
     argv0: hook.args[0] ?? hook.path,
     input: JSON.stringify(state),
     env: { PATH: context.env.PATH, ...env },
@@ -74,7 +74,7 @@ function refreshLinkerCache(dirs: readonly string[], context: BuiltinHookContext
   const ldconfig = findLdconfig(context.env.PATH);
   if (ldconfig === null) throw new EnrootError('Command not found: ldconfig (install the C library tools; the GPU libraries need it to be found in the container)');
   createInside(context.rootFd, '/etc', 'dir', 0o755);
-  const result = spawnSync(ldconfig, ['-r', context.rootfs, ...dirs], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = childProcess().spawnSync(ldconfig, ['-r', context.rootfs, ...dirs], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   if (result.status !== 0) context.warn(`Could not refresh the container's linker cache (${result.stderr.trim() || result.error?.message}); GPU libraries may not be found`);
 }
 

@@ -1,6 +1,6 @@
 // The nvidia-container-cli backend: the reference's way, one `configure` call that mounts the
 // driver into the rootfs and refreshes its linker cache.
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../lazy-builtins.js';
 import { EnrootError } from '../errors.js';
 import { findLdconfig } from './host.js';
 import type { GpuRequest } from './request.js';
@@ -20,7 +20,7 @@ export function runContainerCli(program: string, request: GpuRequest, rootfs: st
   const ldconfig = findLdconfig(env.PATH);
   if (ldconfig === null) throw new EnrootError('Command not found: ldconfig (install the C library tools)');
   const debug = env.NVIDIA_DEBUG_LOG !== undefined && env.NVIDIA_DEBUG_LOG !== '';
-  const result = spawnSync(program, containerCliArgs(request, rootfs, ldconfig, debug), { stdio: ['ignore', 'ignore', 'inherit'], env });
+  const result = childProcess().spawnSync(program, containerCliArgs(request, rootfs, ldconfig, debug), { stdio: ['ignore', 'ignore', 'inherit'], env });
   if (result.error !== undefined) throw new EnrootError(`${program} could not be run: ${result.error.message}`);
   if (result.status !== 0) throw new EnrootError(`${program} failed with exit status ${result.status ?? result.signal} (see its message above)`);
 }

@@ -1,6 +1,6 @@
 // The host as the GPU support sees it: a filesystem prefix (`/`, or a fake tree in tests) and the
 // host linker cache.
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../lazy-builtins.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -75,7 +75,7 @@ export function realHost(envPath: string | undefined): HostView {
       return cache;
     },
     run(program, args) {
-      const result = spawnSync(program, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const result = childProcess().spawnSync(program, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       if (result.error !== undefined) return null;
       return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
     },

@@ -60,6 +60,11 @@ export function gpuRequest(lookup: (name: string) => string | undefined, names: 
   return request;
 }
 
+/** Whether the container asks for GPUs at all (NVIDIA_VISIBLE_DEVICES set, and not to void). */
+export function gpusRequested(env: Readonly<Record<string, string | undefined>>, environFile: string): boolean {
+  return gpuRequest(effectiveLookup(env, environFile), []) !== null;
+}
+
 /** Every variable name the host environment and the environment file define. */
 export function variableNames(env: Readonly<Record<string, string | undefined>>, environFile: string): string[] {
   const names = new Set(Object.keys(env));

@@ -22,10 +22,13 @@ export function streamHasColours(stream: LogStream): boolean {
 }
 
 export class Logger {
-  private readonly colour: boolean;
+  private colour: boolean | undefined;
 
-  constructor(private readonly stream: LogStream = process.stderr) {
-    this.colour = streamHasColours(stream);
+  /** Without a stream, process.stderr on first use: creating it loads Node's stream modules, which a start that logs nothing skips. */
+  constructor(private streamGiven?: LogStream) {}
+
+  private get stream(): LogStream {
+    return (this.streamGiven ??= process.stderr);
   }
 
   /** True when the stream is a terminal: progress bars and the blank lines that follow them go there. */
@@ -34,6 +37,7 @@ export class Logger {
   }
 
   format(level: Level, message: string): string {
+    this.colour ??= streamHasColours(this.stream);
     const prefix = this.colour ? `${PREFIX_COLOURS[level]}[${level}]${RESET}` : `[${level}]`;
     return `${prefix} ${message}\n`;
   }

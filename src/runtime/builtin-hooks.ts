@@ -2,6 +2,7 @@
 // reference's name and can be removed or made non-executable like any hook; a marker line in it
 // makes the runtime perform the hook in-process instead of running the file.
 import fs from 'node:fs';
+import { gpusRequested } from '../gpu/request.js';
 import type { FstabEntry } from './fstab.js';
 import { aptfixHook } from './standard-hooks/aptfix.js';
 import { cgroupsHook } from './standard-hooks/cgroups.js';
@@ -25,7 +26,7 @@ export interface BuiltinHookContext {
   warn(message: string): void;
 }
 
-export type BuiltinHook = (context: BuiltinHookContext) => void;
+export type BuiltinHook = (context: BuiltinHookContext) => void | Promise<void>;
 
 // The 10-* hooks run at every start and are small: bundled with this module, they cost no file read
 // of their own. The GPU hooks are large and rarely asked for: loaded when named.
@@ -36,7 +37,10 @@ const BUILTINS: Readonly<Record<string, () => Promise<BuiltinHook>>> = {
   home: async () => homeHook,
   localtime: async () => localtimeHook,
   shadow: async () => shadowHook,
-  nvidia: async () => (await import('../gpu/hook.js')).nvidiaHook,
+  // The GPU code (several ms to load) is loaded only for a container that asks for GPUs.
+  nvidia: async () => async (context) => {
+    if (gpusRequested(context.env, fs.readFileSync(context.environFile, 'utf8'))) (await import('../gpu/hook.js')).nvidiaHook(context);
+  },
   mellanox: async () => (await import('../gpu/mellanox-hook.js')).mellanoxHook,
 };
 

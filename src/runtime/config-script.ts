@@ -1,10 +1,10 @@
 // The configuration script of `start --conf` and `batch` (spec 11.3). One bash process sources it
 // (its top-level output is shown) and then stays up, running its functions when setup reaches them,
 // so the script's state and exported variables are those of a single sourcing, as in the reference.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { childProcess, readline } from '../lazy-builtins.js';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import readline from 'node:readline';
 import { EnrootError } from '../errors.js';
 
 // fd 3 carries requests, fd 4 replies; they move to high numbers so the script keeps 3 and 4.
@@ -38,7 +38,7 @@ export class ConfigScript {
     private readonly file: string,
     private readonly child: ChildProcess,
   ) {
-    this.replies = readline.createInterface({ input: child.stdio[4] as NodeJS.ReadableStream })[Symbol.asyncIterator]();
+    this.replies = readline().createInterface({ input: child.stdio[4] as NodeJS.ReadableStream })[Symbol.asyncIterator]();
   }
 
   /**
@@ -46,7 +46,7 @@ export class ConfigScript {
    * `helpersDir` (with enroot-mount) is put in PATH while hooks() runs.
    */
   static async start(file: string, args: readonly string[], env: NodeJS.ProcessEnv, helpersDir: string): Promise<ConfigScript> {
-    const child = spawn('bash', ['-c', SERVER, file, helpersDir, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'], env });
+    const child = childProcess().spawn('bash', ['-c', SERVER, file, helpersDir, ...args], { stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'], env });
     const script = new ConfigScript(file, child);
     await script.reply('sourcing');
     return script;

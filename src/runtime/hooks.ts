@@ -1,6 +1,6 @@
 // Running hook scripts (spec 11.1): executable files only, stdout discarded, stderr shown;
 // a failing hook aborts the start, naming the hook. Files marked as built-in run in-process.
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../lazy-builtins.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import { EnrootError, failureMessage } from '../errors.js';
@@ -20,9 +20,9 @@ function isExecutable(file: string): boolean {
  * A built-in's own errors name the thing and the fix; an operating-system failure is reported as its
  * hook's, as a failing script is; anything else is a bug and keeps its stack.
  */
-function runBuiltin(file: string, hook: BuiltinHook, context: BuiltinHookContext): void {
+async function runBuiltin(file: string, hook: BuiltinHook, context: BuiltinHookContext): Promise<void> {
   try {
-    hook(context);
+    await hook(context);
   } catch (err) {
     if (err instanceof SysError) throw new EnrootError(`${file} failed: ${err.message}`, { cause: err });
     if (err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string') throw new EnrootError(`${file} failed: ${failureMessage(err)}`, { cause: err });
@@ -35,10 +35,10 @@ export async function runHooks(files: readonly string[], context: BuiltinHookCon
     if (!isExecutable(file)) continue;
     const builtin = await builtinHook(file);
     if (builtin !== null) {
-      runBuiltin(file, builtin, context);
+      await runBuiltin(file, builtin, context);
       continue;
     }
-    const result = spawnSync(file, [], { stdio: ['inherit', 'ignore', 'inherit'], env: context.env });
+    const result = childProcess().spawnSync(file, [], { stdio: ['inherit', 'ignore', 'inherit'], env: context.env });
     if (result.error !== undefined) throw new EnrootError(`${file} could not be run: ${result.error.message} (does it start with a #! line?)`);
     const status = result.status ?? 128 + (result.signal === null ? 0 : os.constants.signals[result.signal]);
     if (status !== 0) throw new EnrootError(`${file} exited with return code ${status}`);

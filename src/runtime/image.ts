@@ -1,7 +1,7 @@
 // Starting from a squashfs image (spec 9.12): squashfuse mounts it read-only, an overlay with its
 // upper layer on the runtime tmpfs makes it writable in memory. The FUSE daemons die with the
 // container (parent-death signal), so they never keep the namespace alive.
-import { spawn } from 'node:child_process';
+import { childProcess } from '../lazy-builtins.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,7 +19,7 @@ interface FuseDaemon {
 
 function startDaemon(program: string, args: string[], logFd: number, env: NodeJS.ProcessEnv): FuseDaemon {
   const daemon = { exited: false };
-  const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', program, ...args], { stdio: ['ignore', logFd, logFd], env });
+  const child = childProcess().spawn('setpriv', ['--pdeathsig', 'KILL', '--', program, ...args], { stdio: ['ignore', logFd, logFd], env });
   child.on('exit', () => {
     daemon.exited = true;
   });

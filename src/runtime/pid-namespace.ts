@@ -4,7 +4,7 @@
 // and exits with the container's status or dies of the container's signal. Parent-death signals
 // chain supervisor -> unshare -> container, so the container dies with `enroot start`.
 // A PID 1 ignores signals it has no handler for; the supervisor applies their default action instead.
-import { spawn } from 'node:child_process';
+import { childProcess } from '../lazy-builtins.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import { PID_CHILD_MARKER, stage2Environment, type StartPlan } from './plan.js';
@@ -43,7 +43,7 @@ function catches(statusFd: number, signal: NodeJS.Signals): boolean {
 
 /** Runs the rest of stage 2 as PID 1 of a new PID namespace and mirrors its end. */
 export function superviseContainer(plan: StartPlan, stage2: string): void {
-  const unshare = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'unshare', '--pid', '--fork', '--kill-child', '--', process.execPath, stage2, PID_CHILD_MARKER], {
+  const unshare = childProcess().spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'unshare', '--pid', '--fork', '--kill-child', '--', process.execPath, stage2, PID_CHILD_MARKER], {
     stdio: 'inherit',
     env: stage2Environment(process.env, plan),
   });

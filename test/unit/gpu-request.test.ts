@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { containerCliArgs } from '../../src/gpu/container-cli.js';
-import { effectiveLookup, gpuRequest, parseCapabilities, variableNames } from '../../src/gpu/request.js';
+import { effectiveLookup, gpuRequest, gpusRequested, parseCapabilities, variableNames } from '../../src/gpu/request.js';
 import { checkRequirements, type DriverFacts } from '../../src/gpu/require.js';
 
 function request(env: Record<string, string>, environFile = '') {
@@ -17,6 +17,14 @@ test('unset, empty and void ask for nothing; none asks for the driver without de
   assert.deepEqual(request({ NVIDIA_VISIBLE_DEVICES: 'none' })?.devices, []);
   assert.equal(request({ NVIDIA_VISIBLE_DEVICES: 'all' })?.devices, 'all');
   assert.deepEqual(request({ NVIDIA_VISIBLE_DEVICES: '0, GPU-x' })?.devices, ['0', 'GPU-x']);
+});
+
+test('the hook gate: GPUs are asked for by the host environment or the image environment; void or empty asks for none', () => {
+  assert.equal(gpusRequested({}, ''), false);
+  assert.equal(gpusRequested({}, 'PATH=/bin\nNVIDIA_VISIBLE_DEVICES=void\n'), false);
+  assert.equal(gpusRequested({}, 'NVIDIA_VISIBLE_DEVICES=all\n'), true);
+  assert.equal(gpusRequested({ NVIDIA_VISIBLE_DEVICES: 'none' }, ''), true);
+  assert.equal(gpusRequested({ NVIDIA_VISIBLE_DEVICES: '' }, ''), false);
 });
 
 test('the host environment wins; else the last value in the environment file counts', () => {

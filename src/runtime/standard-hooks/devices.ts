@@ -2,7 +2,7 @@
 // container gets a fresh /dev holding only the standard devices instead of the host's; with --ipc,
 // private /dev/shm and /dev/mqueue too. Mounted at once, like the script's enroot-mount call.
 import fs from 'node:fs';
-import tty from 'node:tty';
+import { tty } from '../../lazy-builtins.js';
 import { EnrootError } from '../../errors.js';
 import type { BuiltinHookContext } from '../builtin-hooks.js';
 import { escapeFstabField, parseFstab } from '../fstab.js';
@@ -35,7 +35,7 @@ function isDirectory(file: string): boolean {
 
 /** `readlink -f /proc/self/fd/0` when stdin is a terminal and that resolves to a character device. */
 function consoleDevice(): string | null {
-  if (!tty.isatty(0)) return null;
+  if (!tty().isatty(0)) return null;
   try {
     const device = fs.realpathSync('/proc/self/fd/0');
     return fs.statSync(device).isCharacterDevice() ? device : null;
