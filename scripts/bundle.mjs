@@ -28,7 +28,7 @@ const [bundle, fresh] = [path.join(root, 'dist', 'bundle'), path.join(root, 'dis
 fs.rmSync(fresh, { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: { main: 'src/cli/cli.ts', 'deflate-worker': 'src/squashfs/deflate-worker.ts' },
+  entryPoints: { main: 'src/cli/cli.ts', 'deflate-worker': 'src/squashfs/deflate-worker.ts', 'extract-worker': 'src/image/extract-worker.ts' },
   splitting: true,
   format: 'esm',
   // Bundled CommonJS dependencies call require(); give ESM chunks one.

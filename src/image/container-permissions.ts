@@ -40,3 +40,12 @@ export function applyContainerPermissions(root: string): Promise<number> {
     });
   });
 }
+
+/**
+ * The same fix for one entry, for extractors that apply it while they write (symlinks have no mode):
+ * directories get u+rwx, anything else u+r, and u+x where anyone may run it.
+ */
+export function containerPermissions(mode: number, isDirectory: boolean): number {
+  if (isDirectory) return mode | 0o700;
+  return mode | 0o400 | (mode & 0o111 ? 0o100 : 0);
+}

@@ -1,4 +1,4 @@
-// Our squashfs 4.0 image writer (design decision 2). `unsquashfs` stays the extractor; there is no reader.
+// Our squashfs 4.0 image writer (design decision 2). The reader, for enroot create, is in reader/.
 //
 // Options
 //   defaultSquashfsOptions()        enroot's defaults: `-comp gzip -noD -noF` (gzip metadata, uncompressed data

@@ -88,7 +88,7 @@ test('load and create killed at various points leave no container; the next run 
   }
 });
 
-test('a full output filesystem gives one [ERROR] line and leaves nothing', { skip: process.getuid?.() !== 0 ? 'needs root to mount a small tmpfs' : false }, async () => {
+test('a full output filesystem gives one [ERROR] line and leaves nothing (import, load, create)', { skip: process.getuid?.() !== 0 ? 'needs root to mount a small tmpfs' : false }, async () => {
   const small = fs.mkdtempSync(path.join(home.dir, 'small-'));
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', small]);
   try {
@@ -102,6 +102,12 @@ test('a full output filesystem gives one [ERROR] line and leaves nothing', { ski
     assert.equal(loadResult.status, 1);
     assert.equal(loadResult.stderr.split('\n').filter((line) => line.startsWith('[ERROR]')).length, 1, loadResult.stderr);
     assert.deepEqual(fs.readdirSync(small), [], 'nothing left on the full filesystem');
+    const createResult = await runEnroot(['create', '-n', 'full', path.join(home.dir, 'big.sqsh')], { env: home.env({ ENROOT_DATA_PATH: small }), cwd: home.dir, timeoutMs: 120_000 });
+    assert.equal(createResult.status, 1);
+    const createErrors = createResult.stderr.split('\n').filter((line) => line.startsWith('[ERROR]'));
+    assert.equal(createErrors.length, 1, createResult.stderr);
+    assert.match(createErrors[0] as string, /No space left on device/);
+    assert.deepEqual(fs.readdirSync(small), [], 'create leaves nothing on the full filesystem');
   } finally {
     execFileSync('umount', [small]);
     fs.rmdirSync(small);
