@@ -63,7 +63,16 @@ export class PendingBlob {
     let length = 0;
     for (const chunk of chunks) length += chunk.length;
     try {
-      await this.file.writev(chunks, this.written);
+      let done = (await this.file.writev(chunks, this.written)).bytesWritten;
+      if (done < length) {
+        // A short write (a filesystem filling up): write the rest, which then fails with the real error.
+        const rest = Buffer.concat(chunks).subarray(done);
+        for (let at = 0; at < rest.length; ) {
+          const { bytesWritten } = await this.file.write(rest, at, rest.length - at, this.written + done);
+          at += bytesWritten;
+          done += bytesWritten;
+        }
+      }
     } catch (err) {
       throw cacheWriteError(path.dirname(this.temporaryPath), err);
     }
