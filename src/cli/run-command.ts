@@ -14,7 +14,10 @@ function createContext(): CommandContext & { loadedSettings(): Settings | undefi
     settings: () => (settings ??= Settings.load()),
     loadedSettings: () => settings,
     log,
-    stdout: process.stdout,
+    // A getter: creating process.stdout loads Node's stream and tty modules, which `start` never needs.
+    get stdout() {
+      return process.stdout;
+    },
   };
 }
 
