@@ -1,9 +1,9 @@
 // Keeping glibc's heap from holding on to memory that was freed. An import streams gigabytes through
-// short-lived buffers allocated on several threads (the gunzip worker allocates, the main thread frees);
-// glibc keeps such freed chunks in per-thread arenas and returns only the top of each heap, so resident
-// memory grows with the churn rather than with what is live. One arena and a malloc_trim(0) every 100 ms
-// (which also releases free pages inside the heap) took bench/import's peak RSS from about 255-290 MB to
-// about 222-228 MB for less than 5% more CPU.
+// short-lived buffers (inflated layer data, on the main thread and libuv's pool); glibc keeps freed chunks
+// in its arenas and returns only the top of each heap, so resident memory grows with the churn rather than
+// with what is live. bench/import, warm, after the move from a gunzip worker to libuv's pool: peak RSS
+// 271-287 MB as it is; 240-246 MB with a malloc_trim(0) every 250 ms; 221-222 MB with one arena and a trim
+// every 100 ms (chosen), for 6.6 s instead of 6.2 s.
 import { native } from './libc.js';
 
 const M_ARENA_MAX = -8;
