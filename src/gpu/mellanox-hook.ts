@@ -6,12 +6,13 @@ import { outerId } from '../runtime/caller.js';
 import { createSymlink } from './apply.js';
 import { realHost, type HostView } from './host.js';
 import { hcaPlan, hostHcas, selectHcas } from './mellanox.js';
-import { effectiveLookup } from './request.js';
+import { effectiveLookup, hcasRequested } from './request.js';
 
 export function mellanoxHook(context: BuiltinHookContext, view: HostView = realHost(context.env.PATH)): void {
-  const lookup = effectiveLookup(context.env, fs.readFileSync(context.environFile, 'utf8'));
-  const visible = lookup('MELLANOX_VISIBLE_DEVICES');
-  if (visible === undefined || visible === '' || visible === 'void' || visible === 'none') return;
+  const environ = fs.readFileSync(context.environFile, 'utf8');
+  if (!hcasRequested(context.env, environ)) return;
+  const lookup = effectiveLookup(context.env, environ);
+  const visible = lookup('MELLANOX_VISIBLE_DEVICES') as string;
   const superuser = (context.env.ENROOT_ALLOW_SUPERUSER ?? '') !== '' && outerId('uid') === 0;
   const selected = selectHcas(hostHcas(view), visible);
   if (selected.length === 0) return;

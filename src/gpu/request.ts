@@ -65,6 +65,12 @@ export function gpusRequested(env: Readonly<Record<string, string | undefined>>,
   return gpuRequest(effectiveLookup(env, environFile), []) !== null;
 }
 
+/** Whether the container asks for HCAs at all (MELLANOX_VISIBLE_DEVICES set, and not to void or none). */
+export function hcasRequested(env: Readonly<Record<string, string | undefined>>, environFile: string): boolean {
+  const visible = effectiveLookup(env, environFile)('MELLANOX_VISIBLE_DEVICES');
+  return visible !== undefined && visible !== '' && visible !== 'void' && visible !== 'none';
+}
+
 /** Every variable name the host environment and the environment file define. */
 export function variableNames(env: Readonly<Record<string, string | undefined>>, environFile: string): string[] {
   const names = new Set(Object.keys(env));

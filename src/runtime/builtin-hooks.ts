@@ -2,7 +2,7 @@
 // reference's name and can be removed or made non-executable like any hook; a marker line in it
 // makes the runtime perform the hook in-process instead of running the file.
 import fs from 'node:fs';
-import { gpusRequested } from '../gpu/request.js';
+import { gpusRequested, hcasRequested } from '../gpu/request.js';
 import type { FstabEntry } from './fstab.js';
 import { aptfixHook } from './standard-hooks/aptfix.js';
 import { cgroupsHook } from './standard-hooks/cgroups.js';
@@ -37,11 +37,13 @@ const BUILTINS: Readonly<Record<string, () => Promise<BuiltinHook>>> = {
   home: async () => homeHook,
   localtime: async () => localtimeHook,
   shadow: async () => shadowHook,
-  // The GPU code (several ms to load) is loaded only for a container that asks for GPUs.
+  // The GPU and HCA code (several ms to load) is loaded only for a container that asks for devices.
   nvidia: async () => async (context) => {
     if (gpusRequested(context.env, fs.readFileSync(context.environFile, 'utf8'))) (await import('../gpu/hook.js')).nvidiaHook(context);
   },
-  mellanox: async () => (await import('../gpu/mellanox-hook.js')).mellanoxHook,
+  mellanox: async () => async (context) => {
+    if (hcasRequested(context.env, fs.readFileSync(context.environFile, 'utf8'))) (await import('../gpu/mellanox-hook.js')).mellanoxHook(context);
+  },
 };
 
 const MARKER = /^# enroot-builtin: ([a-z0-9-]+)$/m;

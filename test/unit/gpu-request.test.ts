@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { containerCliArgs } from '../../src/gpu/container-cli.js';
-import { effectiveLookup, gpuRequest, gpusRequested, parseCapabilities, variableNames } from '../../src/gpu/request.js';
+import { effectiveLookup, gpuRequest, gpusRequested, hcasRequested, parseCapabilities, variableNames } from '../../src/gpu/request.js';
 import { checkRequirements, type DriverFacts } from '../../src/gpu/require.js';
 
 function request(env: Record<string, string>, environFile = '') {
@@ -25,6 +25,14 @@ test('the hook gate: GPUs are asked for by the host environment or the image env
   assert.equal(gpusRequested({}, 'NVIDIA_VISIBLE_DEVICES=all\n'), true);
   assert.equal(gpusRequested({ NVIDIA_VISIBLE_DEVICES: 'none' }, ''), true);
   assert.equal(gpusRequested({ NVIDIA_VISIBLE_DEVICES: '' }, ''), false);
+});
+
+test('the HCA hook gate: MELLANOX_VISIBLE_DEVICES from either environment; void, none or empty asks for none', () => {
+  assert.equal(hcasRequested({}, ''), false);
+  assert.equal(hcasRequested({ MELLANOX_VISIBLE_DEVICES: 'none' }, ''), false);
+  assert.equal(hcasRequested({}, 'MELLANOX_VISIBLE_DEVICES=void\n'), false);
+  assert.equal(hcasRequested({}, 'MELLANOX_VISIBLE_DEVICES=0,1\n'), true);
+  assert.equal(hcasRequested({ MELLANOX_VISIBLE_DEVICES: 'all' }, ''), true);
 });
 
 test('the host environment wins; else the last value in the environment file counts', () => {
