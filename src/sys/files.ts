@@ -1,7 +1,6 @@
 // File-descriptor based path operations: resolving a path inside a root directory so that no
 // symlink can lead out of it (openat2 RESOLVE_IN_ROOT), and creating entries relative to a directory fd.
-import koffi from 'koffi';
-import { check, native, SysError, lastErrno } from './libc.js';
+import { koffi, check, native, SysError, lastErrno } from './libc.js';
 import { syscallNumbers } from './syscalls.js';
 
 const O_PATH = 0o10000000;

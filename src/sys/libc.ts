@@ -1,6 +1,23 @@
 // The C library, loaded once through koffi: the only place that declares native functions.
 // Every wrapper in src/sys/ calls these and turns a failing return into a SysError.
-import koffi from 'koffi';
+import { createRequire } from 'node:module';
+
+/**
+ * koffi's native addon, loaded directly where its glibc build is installed: koffi's package entry spends ~5 ms
+ * choosing the build (it reads the ELF header of the node binary to tell glibc from musl), which each of the
+ * two Node processes of `enroot start` paid. Anywhere else (musl), koffi's entry chooses as usual.
+ */
+function loadKoffi(): typeof import('koffi') {
+  const require = createRequire(import.meta.url);
+  const { platform, arch } = process;
+  try {
+    return require(`@koromix/koffi-${platform}-${arch}/${platform}_${arch}/koffi.node`) as typeof import('koffi');
+  } catch {
+    return require('koffi') as typeof import('koffi');
+  }
+}
+
+export const koffi = loadKoffi();
 
 const libc = koffi.load('libc.so.6');
 

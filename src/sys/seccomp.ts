@@ -1,8 +1,7 @@
 // The seccomp filter of user-namespace containers: ownership and identity changes (chown family,
 // set*id, setgroups) succeed without doing anything, so package managers work as fake root.
 // Only the native ABI is filtered; other ABIs and every other call pass unchanged.
-import koffi from 'koffi';
-import { check, native } from './libc.js';
+import { koffi, check, native } from './libc.js';
 import { syscallNumbers } from './syscalls.js';
 
 interface ArchSyscalls {

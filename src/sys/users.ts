@@ -1,7 +1,7 @@
 // The host's user and group databases through the C library, so that every NSS source (files, LDAP,
 // sssd) answers as it does for `getent passwd UID` and `getent group GID`.
-import koffi, { type TypeObject } from 'koffi';
-import { native } from './libc.js';
+import type { TypeObject } from 'koffi';
+import { koffi, native } from './libc.js';
 
 export interface PasswdEntry {
   name: string;
