@@ -40,6 +40,18 @@ export const Flag = {
 /** Inode types; an extended type is its basic type + 7. Directory entries always carry the basic type. */
 export const InodeType = { dir: 1, file: 2, symlink: 3, blockDev: 4, charDev: 5, fifo: 6, socket: 7 } as const;
 export type InodeType = (typeof InodeType)[keyof typeof InodeType];
+
+/** What an inode is, by name; the writer and the reader both map it to the basic type number. */
+export type InodeKind = 'directory' | 'file' | 'symlink' | 'block' | 'char' | 'fifo' | 'socket';
+export const BASIC_INODE_TYPE: Readonly<Record<InodeKind, InodeType>> = {
+  directory: InodeType.dir,
+  file: InodeType.file,
+  symlink: InodeType.symlink,
+  block: InodeType.blockDev,
+  char: InodeType.charDev,
+  fifo: InodeType.fifo,
+  socket: InodeType.socket,
+};
 export const EXTENDED = 7;
 
 

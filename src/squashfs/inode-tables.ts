@@ -2,7 +2,7 @@
 // (a listing needs its children's inode references, a directory inode needs its listing's place), so inode
 // numbers are given in that same post-order first: a directory inode also names its parent's number.
 import { writeListing, type ListingEntry } from './directories.js';
-import { InodeType, NO_XATTR } from './format.js';
+import { BASIC_INODE_TYPE, InodeType, NO_XATTR } from './format.js';
 import type { IdTable } from './ids.js';
 import {
   encodeDeviceInode,
@@ -40,14 +40,6 @@ interface Child {
   node: Node;
 }
 
-const LEAF_TYPES: Record<Leaf['kind']['type'], InodeType> = {
-  file: InodeType.file,
-  symlink: InodeType.symlink,
-  block: InodeType.blockDev,
-  char: InodeType.charDev,
-  fifo: InodeType.fifo,
-  socket: InodeType.socket,
-};
 
 export async function writeInodeTables(root: Directory, owners: InodeOwnership, inodes: MetadataWriter, directories: MetadataWriter): Promise<InodeTables> {
   const children = new Map<Directory, Child[]>();
@@ -93,7 +85,7 @@ export async function writeInodeTables(root: Directory, owners: InodeOwnership, 
   };
   const writeLeaf = async (leaf: Leaf): Promise<void> => {
     const { kind } = leaf;
-    const fields = await common(leaf, LEAF_TYPES[kind.type], leaf.meta, leaf.links);
+    const fields = await common(leaf, BASIC_INODE_TYPE[kind.type], leaf.meta, leaf.links);
     switch (kind.type) {
       case 'file':
         await store(leaf, encodeFileInode(fields, kind.data));
@@ -121,7 +113,7 @@ export async function writeInodeTables(root: Directory, owners: InodeOwnership, 
         type = InodeType.dir;
       } else {
         if (!refs.has(node)) await writeLeaf(node);
-        type = LEAF_TYPES[node.kind.type];
+        type = BASIC_INODE_TYPE[node.kind.type];
       }
       listing.push({ name, inode: refs.get(node)!, number: numbers.get(node)!, type });
     }

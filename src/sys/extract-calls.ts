@@ -5,21 +5,11 @@
 // naming the call; the caller adds the path.
 import { check, lastErrno, native, SysError } from './libc.js';
 import { syscallNumbers } from './syscalls.js';
+import { O_WRONLY, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, O_PATH, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, RESOLVE_BENEATH, AT_SYMLINK_NOFOLLOW } from './open-flags.js';
 
 /** A NUL-terminated byte string. */
 export type CString = Buffer;
 
-const O_WRONLY = 0o1;
-const O_CREAT = 0o100;
-const O_EXCL = 0o200;
-const O_DIRECTORY = 0o200000;
-const O_NOFOLLOW = 0o400000;
-const O_CLOEXEC = 0o2000000;
-const O_PATH = 0o10000000;
-const RESOLVE_NO_MAGICLINKS = 0x02;
-const RESOLVE_NO_SYMLINKS = 0x04;
-const RESOLVE_BENEATH = 0x08;
-const AT_SYMLINK_NOFOLLOW = 0x100;
 export const S_IFIFO = 0o010000;
 export const S_IFSOCK = 0o140000;
 

@@ -2,17 +2,7 @@
 // symlink can lead out of it (openat2 RESOLVE_IN_ROOT), and creating entries relative to a directory fd.
 import { koffi, check, native, SysError, lastErrno } from './libc.js';
 import { syscallNumbers } from './syscalls.js';
-
-const O_PATH = 0o10000000;
-const O_CLOEXEC = 0o2000000;
-const O_NOFOLLOW = 0o400000;
-const O_CREAT = 0o100;
-const O_EXCL = 0o200;
-const O_WRONLY = 1;
-const RESOLVE_NO_MAGICLINKS = 0x02;
-const RESOLVE_NO_SYMLINKS = 0x04;
-const RESOLVE_IN_ROOT = 0x10;
-const AT_FDCWD = -100;
+import { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_CLOEXEC, O_PATH, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, RESOLVE_IN_ROOT, AT_FDCWD } from './open-flags.js';
 
 /** The path through which the kernel reaches exactly the object an fd refers to. */
 export function fdPath(fd: number): string {

@@ -1,10 +1,11 @@
 // Inodes from the decoded inode table, every type in its basic and extended form. Every inode is one
 // object of one shape (fields a type does not use are 0). The block list of a file stays in the table:
 // the inode records where it is. `inodeKindAt` reads only the type, for walks that need no more.
-import { EXTENDED, InodeType, NO_FRAGMENT, NO_XATTR } from '../format.js';
+import { EXTENDED, NO_FRAGMENT, NO_XATTR, type InodeKind } from '../format.js';
+
+export type { InodeKind };
 import { ImageFormatError } from './format-error.js';
 
-export type InodeKind = 'directory' | 'file' | 'symlink' | 'block' | 'char' | 'fifo' | 'socket';
 
 export interface Inode {
   kind: InodeKind;
@@ -35,15 +36,6 @@ export interface Inode {
 
 /** Kinds by basic type number. */
 export const KINDS: readonly (InodeKind | undefined)[] = [undefined, 'directory', 'file', 'symlink', 'block', 'char', 'fifo', 'socket'];
-export const BASIC_TYPE: Record<InodeKind, number> = {
-  directory: InodeType.dir,
-  file: InodeType.file,
-  symlink: InodeType.symlink,
-  block: InodeType.blockDev,
-  char: InodeType.charDev,
-  fifo: InodeType.fifo,
-  socket: InodeType.socket,
-};
 /** Longest symlink target Linux stores (PATH_MAX - 1). */
 const MAX_SYMLINK_TARGET = 4095;
 const NO_TARGET = Buffer.alloc(0);

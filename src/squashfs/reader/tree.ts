@@ -5,7 +5,8 @@
 // is several times faster. Their inodes are only type-checked here; parse them with readInode.
 import { ImageFormatError } from './format-error.js';
 import { readListing } from './directories.js';
-import { BASIC_TYPE, inodeTypeAt, readInode, type Inode } from './inodes.js';
+import { BASIC_INODE_TYPE } from '../format.js';
+import { inodeTypeAt, readInode, type Inode } from './inodes.js';
 import { findPosition, locate, type MetadataTable } from './metadata.js';
 
 export interface DirectoryNode {
@@ -103,7 +104,7 @@ export function walkTree(tables: TreeTables, rootReference: bigint): ImageTree {
       if (visitedDirectories.has(position)) fail(nameAt, nameLength, 'names a directory already named elsewhere (a directory loop)');
       const linked = firstLeafOf.get(position);
       if ((linked === undefined ? inodeTypeAt(inodes.bytes, position) : leaves.type[linked]) !== type) fail(nameAt, nameLength, 'has another type than its inode');
-      if (type === BASIC_TYPE.directory) {
+      if (type === BASIC_INODE_TYPE.directory) {
         visitedDirectories.add(position);
         pending.push(directories.length);
         directories.push({ path: pathOf(nameAt, nameLength), inode: readInode(inodes.bytes, position, ids, blockSize) });
