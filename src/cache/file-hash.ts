@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { EnrootError } from '../errors.js';
 
 export interface FileHash {
   /** `sha256:<hex>` of the file's bytes. */
@@ -28,18 +29,25 @@ function hashWithOpenssl(file: string): Promise<string> {
     const child = spawn('openssl', ['dgst', '-sha256', '-r', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let errors = '';
+    let started = true;
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('latin1')));
     child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString('utf8')).slice(-1000)));
     child.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') hashHere(file).then(resolve, reject);
-      else reject(err);
+      started = false; // 'close' follows; the outcome is decided here
+      if (err.code === 'ENOENT') hashHere(file).then(resolve, (failure: Error) => reject(hashFailure(file, failure.message)));
+      else reject(hashFailure(file, err.message));
     });
     child.on('close', (status, signal) => {
+      if (!started) return;
       const hex = OPENSSL_LINE.exec(output)?.[1];
       if (status === 0 && hex !== undefined) resolve(`sha256:${hex}`);
-      else reject(new Error(`openssl could not hash ${file}: ${errors.trim().split('\n').pop() || (signal ?? `exit status ${status}`)}`));
+      else reject(hashFailure(file, `openssl: ${errors.trim().split('\n').pop() || (signal ?? `exit status ${status}`)}`));
     });
   });
+}
+
+function hashFailure(file: string, reason: string): EnrootError {
+  return new EnrootError(`Could not read ${file} to verify it (${reason}): check the cache directory, or remove the file`);
 }
 
 /** Starts hashing `file`. */

@@ -95,6 +95,30 @@ describe('blob cache', () => {
     assert.deepEqual(fs.readdirSync(dir), []);
   });
 
+  test('without the openssl program, blobs are hashed in-process: a download commits, a damaged entry is refused', async () => {
+    const savedPath = process.env.PATH;
+    process.env.PATH = dir; // nothing to run there
+    try {
+      const cache = BlobCache.at(path.join(dir, 'blobs'));
+      const digest = digestOf('no openssl');
+      const pending = await cache.create(digest);
+      await pending.write([Buffer.from('no openssl')]);
+      await pending.commit('test blob');
+      assert.equal(cache.has(digest), true);
+      const other = digestOf('placed by hand');
+      fs.writeFileSync(cache.path(other), 'placed by hand, then damaged');
+      await assert.rejects(text(cache.open(other)), (err: Error) => err instanceof EnrootError && /Checksum mismatch/.test(err.message));
+      assert.equal(fs.existsSync(cache.path(other)), false, 'the damaged entry is removed');
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+
+  test('a hashing failure is one EnrootError naming the file', async () => {
+    const { hashFile } = await import('../../src/cache/file-hash.js');
+    await assert.rejects(hashFile(path.join(dir, 'absent')).digest, (err: Error) => err instanceof EnrootError && err.message.includes(path.join(dir, 'absent')));
+  });
+
   test('a reference without a sha256 digest is an error', () => {
     assert.throws(() => BlobCache.at(dir).path('md5:abc'), /only sha256/);
   });
