@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { EnrootError } from './errors.js';
+import { EnrootError, errorText } from './errors.js';
 
 const MARKER = '.enroot-tmp-';
 
@@ -60,19 +60,27 @@ export function removeFile(file: string): void {
  * exits before the returned function is called.
  */
 export function cleanUpOnInterrupt(cleanup: () => void): () => void {
+  // On the way out, a clean-up that fails is reported in one line; it must not throw from an exit handler.
+  const cleanUpQuietly = (): void => {
+    try {
+      cleanup();
+    } catch (err) {
+      process.stderr.write(`[WARN] ${errorText(err)}\n`);
+    }
+  };
   const onSignal = (signal: NodeJS.Signals): void => {
     stop();
-    cleanup();
+    cleanUpQuietly();
     process.kill(process.pid, signal);
   };
   const stop = (): void => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    process.off('exit', cleanup);
+    process.off('exit', cleanUpQuietly);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  process.on('exit', cleanup);
+  process.on('exit', cleanUpQuietly);
   return stop;
 }
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { EnrootError } from '../errors.js';
+import { EnrootError, errorText } from '../errors.js';
 import { log } from '../log/log.js';
 import type { Settings } from '../config/settings.js';
 import { ensureSettingDirectory } from '../config/directories.js';
@@ -118,7 +118,11 @@ export async function createContainer(image: string, settings: Settings, options
     if (removedDevices > 0) log.warn(`${removedDevices} device node(s) left out of ${target}: device nodes outside /dev are not created on the host`);
     staged.commit(options.force);
   } catch (err) {
-    staged.discard();
+    try {
+      staged.discard();
+    } catch (cleanupError) {
+      log.warn(errorText(cleanupError)); // the extraction's own failure is the one to report
+    }
     throw err;
   }
   return target;

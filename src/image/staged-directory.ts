@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EnrootError, errorText } from '../errors.js';
 import { cleanUpOnInterrupt, removeStaleTemporaries, temporarySibling } from '../temporary-files.js';
+import { childProcess } from '../lazy-builtins.js';
 
 export class StagedDirectory {
   private finished = false;
@@ -62,13 +63,27 @@ export class StagedDirectory {
   }
 }
 
-/** rm -rf that also copes with directories the tree made read-only. */
+/**
+ * rm -rf that also copes with directories the tree made read-only, and (through coreutils, which walk with
+ * directory handles) with trees deeper than the longest path the system takes.
+ */
 export function removeTree(dir: string): void {
   try {
     fs.rmSync(dir, { recursive: true, force: true });
+    return;
   } catch {
+    // below
+  }
+  try {
     makeOwnerWritable(dir);
     fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    const run = (program: string, args: string[]): void => {
+      childProcess().spawnSync(program, args, { stdio: 'ignore' });
+    };
+    run('chmod', ['-R', 'u+rwx', '--', dir]);
+    run('rm', ['-rf', '--', dir]);
+    if (fs.existsSync(dir)) throw new EnrootError(`Could not remove ${dir}: remove it by hand`);
   }
 }
 

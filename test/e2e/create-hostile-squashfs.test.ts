@@ -1,6 +1,7 @@
 // enroot create of hostile squashfs images (see fixtures/hostile-squashfs.ts for how they are made): a `..`
 // name, a name with a slash, a duplicate name whose first entry is a symlink to / and whose second is a
-// directory with a file, an inode reference out of bounds, and a directory loop. Each ends in one
+// directory with a file, an inode reference out of bounds, a directory loop, and a path too deep to remove
+// by path. Each ends in one
 // [ERROR] line naming the image, exit status 1, nothing written outside the staging directory and no
 // staging directory left; as each test user.
 import assert from 'node:assert/strict';

@@ -9,6 +9,13 @@ import { BASIC_INODE_TYPE } from '../format.js';
 import { inodeTypeAt, readInode, type Inode } from './inodes.js';
 import { findPosition, locate, type MetadataTable } from './metadata.js';
 
+/**
+ * Longest path inside an image accepted (bytes, without the leading /): the system's PATH_MAX less room for
+ * the directory it is extracted into. A deeper tree could be created with *at calls but not removed or used
+ * by path-based tools, and each level costs the walk a copy of its path.
+ */
+const MAX_PATH_BYTES = 3072;
+
 export interface DirectoryNode {
   /** Relative path, empty for the root. */
   path: Buffer;
@@ -104,6 +111,7 @@ export function walkTree(tables: TreeTables, rootReference: bigint): ImageTree {
       if (visitedDirectories.has(position)) fail(nameAt, nameLength, 'names a directory already named elsewhere (a directory loop)');
       const linked = firstLeafOf.get(position);
       if ((linked === undefined ? inodeTypeAt(inodes.bytes, position) : leaves.type[linked]) !== type) fail(nameAt, nameLength, 'has another type than its inode');
+      if (path.length + 1 + nameLength > MAX_PATH_BYTES) fail(nameAt, nameLength, `makes a path longer than ${MAX_PATH_BYTES} bytes`);
       if (type === BASIC_INODE_TYPE.directory) {
         visitedDirectories.add(position);
         pending.push(directories.length);
