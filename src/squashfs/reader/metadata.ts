@@ -88,12 +88,17 @@ export function readLookupTable(image: ImageFile, indexAt: number, count: number
   const blocks = Math.ceil(length / METADATA_SIZE);
   const index = image.read(indexAt, blocks * 8, `the ${what} index`);
   const pieces: Buffer[] = [];
+  // Blocks follow one another without overlapping, as writers lay them out: an index naming one small block
+  // over and over would otherwise decode to far more memory than the image holds.
+  let previousEnd = 0;
   for (let i = 0; i < blocks; i++) {
     const at = index.readBigUInt64LE(i * 8);
     if (at >= BigInt(indexAt)) throw new ImageFormatError(`the ${what} has a block after its index`);
+    if (at < BigInt(previousEnd)) throw new ImageFormatError(`the ${what} has blocks out of order or overlapping`);
     // The block lies between `at` and the index; a block header says how much of that it takes.
     const stored = image.read(Number(at), Math.min(2 + METADATA_SIZE, indexAt - Number(at)), `the ${what}`);
-    const { data } = decodeBlock(stored, 0, decompress, `the ${what}`);
+    const { data, next } = decodeBlock(stored, 0, decompress, `the ${what}`);
+    previousEnd = Number(at) + next;
     const wanted = i === blocks - 1 ? length - i * METADATA_SIZE : METADATA_SIZE;
     if (data.length < wanted) throw new ImageFormatError(`the ${what} is cut short`);
     pieces.push(data.subarray(0, wanted));
