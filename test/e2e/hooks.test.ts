@@ -2,6 +2,7 @@
 // each hook's effect inside the container, its switch, and its errors.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../fixtures/cli.js';
@@ -105,6 +106,36 @@ for (const user of testUsers()) {
       assert.equal(fs.readFileSync(spool, 'utf8'), '');
       assert.equal(mode(path.join('var', 'spool', 'mail', user.name)), 0o660);
       assert.deepEqual([fs.statSync(spool).uid, fs.statSync(spool).gid], [user.uid, user.gid]);
+    });
+
+    const hostShell = execFileSync('getent', ['passwd', String(user.uid)], { encoding: 'utf8' }).trim().split(':')[6] ?? '';
+    const mergedUsr = sandbox.container('merged-usr', (root) => {
+      // /bin -> usr/bin, as in current Debian and Ubuntu images, with the caller's host shell in it.
+      fs.mkdirSync(path.join(root, 'usr'), { recursive: true });
+      fs.renameSync(path.join(root, 'bin'), path.join(root, 'usr', 'bin'));
+      fs.symlinkSync('usr/bin', path.join(root, 'bin'));
+      const shell = path.join(root, 'usr', 'bin', path.basename(hostShell));
+      if (!fs.existsSync(shell)) fs.writeFileSync(shell, '#!/bin/sh\nexec sh "$@"\n', { mode: 0o755 }); // stands in for bash
+    });
+
+    test('10-shadow gives the caller the host shell when the image has it behind a merged /usr', { skip: !hostShell.startsWith('/bin/') ? 'the host shell is not in /bin' : false }, async () => {
+      const result = await sandbox.enroot(['start', 'merged-usr', 'sh', '-c', 'cat /etc/passwd']);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, new RegExp(`^${user.name}:x:${user.uid}:.*:${hostShell}$`, 'm'));
+      assert.ok(fs.lstatSync(path.join(mergedUsr, 'bin')).isSymbolicLink());
+    });
+
+    const skelRoot = sandbox.container('skel-root', (root) => {
+      fs.rmSync(path.join(root, user.home), { recursive: true, force: true });
+      fs.mkdirSync(path.join(root, 'etc', 'default'));
+      fs.writeFileSync(path.join(root, 'etc', 'default', 'useradd'), 'SKEL=/\n');
+    });
+
+    test('10-shadow never copies a skeleton directory into the home directory it holds (SKEL=/)', async () => {
+      const result = await sandbox.enroot(['start', 'skel-root', 'true']);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stderr, /\[WARN\] .*skeleton directory \/ holds the home directory .*: it is not copied into itself/);
+      assert.deepEqual(fs.readdirSync(path.join(skelRoot, user.home)), [], 'the home directory is created empty');
     });
 
     const outside = path.dirname(sandbox.file('outside/passwd', 'host passwd\n'));

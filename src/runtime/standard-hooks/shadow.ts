@@ -37,9 +37,12 @@ function parentOf(file: string): string {
   return file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : file;
 }
 
-/** The caller's shell when the image has it, else useradd's SHELL when the image has that, else /bin/sh. */
+/**
+ * The caller's shell when the image has it, else useradd's SHELL when the image has that, else /bin/sh.
+ * Symlinks are resolved inside the rootfs, so /bin/bash counts in merged-/usr images (/bin -> usr/bin).
+ */
 function loginShell(rootFd: number, own: string, defaultShell: string | undefined): string {
-  if (own !== '' && isExecutableInside(rootFd, own) && isSymlinkFree(rootFd, parentOf(own))) return own;
+  if (own !== '' && isExecutableInside(rootFd, own)) return own;
   const shell = defaultShell ?? '/bin/sh';
   return isExecutableInside(rootFd, shell) ? shell : '/bin/sh';
 }
@@ -62,8 +65,15 @@ function createHome(context: BuiltinHookContext, home: string, defs: Map<string,
   if (!isSymlinkFree(rootFd, home) || statInside(rootFd, home) !== null) return;
   withUmask(umaskOf(defs.get('UMASK') ?? '077', context), () => {
     makeDirectories(rootFd, home);
-    if (isSymlinkFree(rootFd, skel) && statInside(rootFd, skel)?.isDirectory() === true) copyTreeInside(rootFd, skel, home);
+    if (isInside(home, skel)) context.warn(`the skeleton directory ${skel} holds the home directory ${home}: it is not copied into itself`);
+    else if (isSymlinkFree(rootFd, skel) && statInside(rootFd, skel)?.isDirectory() === true) copyTreeInside(rootFd, skel, home);
   });
+}
+
+/** Whether `path` is `dir` or lies below it (both absolute, symlink-free paths in the rootfs). */
+function isInside(path: string, dir: string): boolean {
+  const base = dir.replace(/\/+$/, '');
+  return base === '' || path === base || path.startsWith(`${base}/`);
 }
 
 /** An empty mail spool, readable by its group, when the image lacks it. */
