@@ -38,7 +38,6 @@ export function resolveImageFile(image: string): string {
   return real;
 }
 
-/** Runs unsquashfs, passing its output through to stderr; fails with its last line on error. */
 /** SIGKILLs `pid` and waits (at most 2 s) until it has stopped running: exited, or a zombie. */
 function killAndWait(pid: number): void {
   try {
@@ -59,6 +58,7 @@ function killAndWait(pid: number): void {
   }
 }
 
+/** Runs unsquashfs (images our reader does not take), its progress on a terminal; fails with its last line on error. */
 function unsquash(image: string, destination: string, processors: number, interactive: boolean): Promise<void> {
   const args = ['-f', '-user-xattrs', '-d', destination];
   if (processors > 0) args.push('-processors', String(processors));
