@@ -3,7 +3,8 @@
 // names are linked to it; each creation counts down its directory's pending entries, and whoever creates
 // a directory's last entry finishes it.
 import { readInode, type ImageTables, type Inode, type UserXattr } from '../squashfs/reader/index.js';
-import { closeHandle, linkAt, openDirectoryBeneath, type CString } from '../sys/extract-calls.js';
+import { linkAt, openDirectoryBeneath, type CString } from '../sys/extract-calls.js';
+import { closeFd } from '../sys/files.js';
 import { finishDirectory } from './extract-directories.js';
 import type { EntryWriter } from './extract-entries.js';
 import { ChunkKind } from './extract-plan.js';
@@ -60,7 +61,7 @@ export class ChunkRunner {
         this.checkStop();
         const leaf = order[at]!;
         if (leaves.directory[leaf] !== directory) {
-          if (dirFd >= 0) closeHandle(dirFd);
+          if (dirFd >= 0) closeFd(dirFd);
           dirFd = -1; // closed, should the next open fail
           directory = leaves.directory[leaf]!;
           dirFd = this.openDirectory(directory);
@@ -76,7 +77,7 @@ export class ChunkRunner {
         this.created(directory);
       }
     } finally {
-      if (dirFd >= 0) closeHandle(dirFd);
+      if (dirFd >= 0) closeFd(dirFd);
     }
     return bytes;
   }
@@ -93,7 +94,7 @@ export class ChunkRunner {
       } catch (err) {
         throw new EntryFailure(this.pathOf(link), err);
       } finally {
-        if (linkDirFd !== dirFd) closeHandle(linkDirFd);
+        if (linkDirFd !== dirFd) closeFd(linkDirFd);
       }
       this.created(linkDirectory);
     }

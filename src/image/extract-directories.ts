@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import { EnrootError, errorText } from '../errors.js';
 import type { DirectoryNode, Inode, UserXattr } from '../squashfs/reader/index.js';
-import { closeHandle, cString, makeDirectoryAt, openDirectoryBeneath, setXattr, systemErrorText, type CString } from '../sys/extract-calls.js';
+import { cString, makeDirectoryAt, openDirectoryBeneath, setXattr, systemErrorText, type CString } from '../sys/extract-calls.js';
+import { closeFd } from '../sys/files.js';
 import { extractedMode, needsOwner, type Extractor } from './extract-modes.js';
 
 const BEING_FILLED = 0o700;
@@ -36,6 +37,6 @@ export function finishDirectory(rootFd: number, path: CString, inode: Inode, xat
     fs.fchmodSync(fd, extractedMode(extractor, inode));
     fs.futimesSync(fd, inode.mtime, inode.mtime);
   } finally {
-    closeHandle(fd);
+    closeFd(fd);
   }
 }

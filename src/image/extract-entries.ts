@@ -7,7 +7,8 @@
 // Owners and modes are those of extract-modes.ts.
 import fs from 'node:fs';
 import type { Inode, UserXattr } from '../squashfs/reader/index.js';
-import { changeModeAt, changeOwnerAt, closeHandle, createFileAt, cString, makeNodeAt, setTimesAt, setXattr, symlinkAt, S_IFIFO, S_IFSOCK, type CString } from '../sys/extract-calls.js';
+import { changeModeAt, changeOwnerAt, createFileAt, cString, makeNodeAt, setTimesAt, setXattr, symlinkAt, S_IFIFO, S_IFSOCK, type CString } from '../sys/extract-calls.js';
+import { closeFd } from '../sys/files.js';
 import type { FileDataCopier } from './extract-data.js';
 import { extractedMode, needsOwner, type Extractor } from './extract-modes.js';
 
@@ -66,7 +67,7 @@ export class EntryWriter {
       if (later) fs.fchmodSync(fd, mode);
       fs.futimesSync(fd, inode.mtime, inode.mtime);
     } finally {
-      closeHandle(fd);
+      closeFd(fd);
     }
   }
 }

@@ -3,9 +3,9 @@
 // image contains can make a call follow a symlink or leave the tree. Names are NUL-terminated byte
 // strings (C strings), since squashfs names are bytes, not necessarily UTF-8. Failures throw SysError
 // naming the call; the caller adds the path.
-import { check, lastErrno, native, SysError } from './libc.js';
-import { syscallNumbers } from './syscalls.js';
-import { O_WRONLY, O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC, O_PATH, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, RESOLVE_BENEATH, AT_SYMLINK_NOFOLLOW } from './open-flags.js';
+import { check, native, SysError } from './libc.js';
+import { mkdirAt, openat2, openNewFileAt } from './files.js';
+import { O_DIRECTORY, O_CLOEXEC, O_PATH, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS, RESOLVE_BENEATH, AT_SYMLINK_NOFOLLOW } from './open-flags.js';
 
 /** A NUL-terminated byte string. */
 export type CString = Buffer;
@@ -25,22 +25,17 @@ export function cString(bytes: Buffer | string): CString {
  * the *at calls.
  */
 export function openDirectoryBeneath(rootFd: number, path: CString, readable: boolean): number {
-  const how = Buffer.alloc(24);
-  how.writeBigUInt64LE(BigInt(O_DIRECTORY | O_CLOEXEC | (readable ? 0 : O_PATH)), 0);
-  how.writeBigUInt64LE(BigInt(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS), 16);
-  const fd = Number(native.syscall(syscallNumbers().openat2, 'int', rootFd, 'const char *', path, 'void *', how, 'size_t', how.length));
-  if (fd < 0) throw new SysError('openat2', lastErrno());
-  return fd;
+  return openat2(rootFd, path, O_DIRECTORY | O_CLOEXEC | (readable ? 0 : O_PATH), RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS, 'openat2');
 }
 
 /** mkdirat; fails when the name exists, whatever it is. */
 export function makeDirectoryAt(dirFd: number, path: CString, mode: number): void {
-  check(native.mkdirat(dirFd, path, mode), 'mkdirat');
+  mkdirAt(dirFd, path, mode, 'mkdirat');
 }
 
 /** A new regular file open for writing; fails when the name exists (a symlink included). */
 export function createFileAt(dirFd: number, name: CString, mode: number): number {
-  return check(native.openat(dirFd, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 'uint32_t', mode), 'openat');
+  return openNewFileAt(dirFd, name, mode, 'openat');
 }
 
 export function symlinkAt(target: CString, dirFd: number, name: CString): void {
@@ -100,7 +95,3 @@ export function systemErrorText(err: unknown): string | undefined {
   return typeof errno === 'number' ? (native.strerror(Math.abs(errno)) as string) : undefined;
 }
 
-/** Closes a handle these calls opened (Node warns when its own close is given one it did not open). */
-export function closeHandle(fd: number): void {
-  native.close(fd);
-}

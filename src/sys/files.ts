@@ -19,31 +19,45 @@ export function openPath(path: string): number {
  * were the root directory: `..` stops at it and absolute symlinks restart from it.
  */
 export function openInRoot(rootFd: number, path: string, what: string): number {
-  return openat2(rootFd, path, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, what);
+  return openPathAt2(rootFd, path, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, what);
 }
 
 /** Like openInRoot, but failing with ELOOP when any component of `path`, the last included, is a symlink. */
 export function openInRootWithoutSymlinks(rootFd: number, path: string, what: string): number {
-  return openat2(rootFd, path, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS, what);
+  return openPathAt2(rootFd, path, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS, what);
 }
 
-function openat2(dirFd: number, path: string, resolve: number, what: string): number {
+/**
+ * openat2(2): `path` below `dirFd` ('' for `dirFd` itself) opened with `flags`, resolved under the `resolve`
+ * restrictions. A Buffer path is a NUL-terminated byte string (names that are not UTF-8).
+ */
+export function openat2(dirFd: number, path: string | Buffer, flags: number, resolve: number, what: string): number {
   const how = Buffer.alloc(24);
-  how.writeBigUInt64LE(BigInt(O_PATH | O_CLOEXEC), 0);
+  how.writeBigUInt64LE(BigInt(flags), 0);
   how.writeBigUInt64LE(BigInt(resolve), 16);
-  const fd = Number(native.syscall(syscallNumbers().openat2, 'int', dirFd, 'str', path === '' ? '.' : path, 'void *', how, 'size_t', 24));
+  const name = path === '' ? '.' : path;
+  const fd = Number(native.syscall(syscallNumbers().openat2, 'int', dirFd, typeof name === 'string' ? 'str' : 'const char *', name, 'void *', how, 'size_t', how.length));
   if (fd < 0) throw new SysError(what, lastErrno());
   return fd;
 }
 
-export function mkdirAt(dirFd: number, name: string, mode: number, what: string): void {
+function openPathAt2(dirFd: number, path: string, resolve: number, what: string): number {
+  return openat2(dirFd, path, O_PATH | O_CLOEXEC, resolve, what);
+}
+
+/** mkdirat; fails when the name exists, whatever it is. */
+export function mkdirAt(dirFd: number, name: string | Buffer, mode: number, what: string): void {
   check(native.mkdirat(dirFd, name, mode), what);
+}
+
+/** A new regular file open for writing, never through a symlink; fails when the name exists. */
+export function openNewFileAt(dirFd: number, name: string | Buffer, mode: number, what: string): number {
+  return check(native.openat(dirFd, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 'uint32_t', mode), what);
 }
 
 /** Creates an empty regular file (never following a symlink), failing if the name exists. */
 export function createFileAt(dirFd: number, name: string, mode: number, what: string): void {
-  const fd = check(native.openat(dirFd, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 'uint32_t', mode), what);
-  native.close(fd);
+  native.close(openNewFileAt(dirFd, name, mode, what));
 }
 
 /** The target of the symlink `name` in `dirFd`, or null when it is not a symlink. */
