@@ -1,7 +1,7 @@
 // Inodes from the decoded inode table, every type in its basic and extended form. Every inode is one
 // object of one shape (fields a type does not use are 0). The block list of a file stays in the table:
 // the inode records where it is. `inodeKindAt` reads only the type, for walks that need no more.
-import { EXTENDED, NO_FRAGMENT, NO_XATTR, type InodeKind } from '../format.js';
+import { BASIC_INODE_TYPE, EXTENDED, NO_FRAGMENT, NO_XATTR, type InodeKind } from '../format.js';
 
 export type { InodeKind };
 import { ImageFormatError } from './format-error.js';
@@ -35,7 +35,11 @@ export interface Inode {
 }
 
 /** Kinds by basic type number. */
-export const KINDS: readonly (InodeKind | undefined)[] = [undefined, 'directory', 'file', 'symlink', 'block', 'char', 'fifo', 'socket'];
+export const KINDS: readonly (InodeKind | undefined)[] = (() => {
+  const kinds: (InodeKind | undefined)[] = [];
+  for (const [kind, type] of Object.entries(BASIC_INODE_TYPE)) kinds[type] = kind as InodeKind;
+  return kinds;
+})();
 /** Longest symlink target Linux stores (PATH_MAX - 1). */
 const MAX_SYMLINK_TARGET = 4095;
 const NO_TARGET = Buffer.alloc(0);
