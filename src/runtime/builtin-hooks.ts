@@ -28,8 +28,17 @@ export interface BuiltinHookContext {
 
 export type BuiltinHook = (context: BuiltinHookContext) => void | Promise<void>;
 
+type DevicesRequested = (env: NodeJS.ProcessEnv, environFile: string) => boolean;
+
+/** A hook whose code (several ms to load) is loaded only for a container that asks for its devices. */
+function loadedOnRequest(requested: DevicesRequested, load: () => Promise<BuiltinHook>): () => Promise<BuiltinHook> {
+  return async () => async (context) => {
+    if (requested(context.env, fs.readFileSync(context.environFile, 'utf8'))) await (await load())(context);
+  };
+}
+
 // The 10-* hooks run at every start and are small: bundled with this module, they cost no file read
-// of their own. The GPU hooks are large and rarely asked for: loaded when named.
+// of their own. The GPU and HCA hooks are large and rarely asked for.
 const BUILTINS: Readonly<Record<string, () => Promise<BuiltinHook>>> = {
   aptfix: async () => aptfixHook,
   cgroups: async () => cgroupsHook,
@@ -37,13 +46,8 @@ const BUILTINS: Readonly<Record<string, () => Promise<BuiltinHook>>> = {
   home: async () => homeHook,
   localtime: async () => localtimeHook,
   shadow: async () => shadowHook,
-  // The GPU and HCA code (several ms to load) is loaded only for a container that asks for devices.
-  nvidia: async () => async (context) => {
-    if (gpusRequested(context.env, fs.readFileSync(context.environFile, 'utf8'))) (await import('../gpu/hook.js')).nvidiaHook(context);
-  },
-  mellanox: async () => async (context) => {
-    if (hcasRequested(context.env, fs.readFileSync(context.environFile, 'utf8'))) (await import('../gpu/mellanox-hook.js')).mellanoxHook(context);
-  },
+  nvidia: loadedOnRequest(gpusRequested, async () => (await import('../gpu/hook.js')).nvidiaHook),
+  mellanox: loadedOnRequest(hcasRequested, async () => (await import('../gpu/mellanox-hook.js')).mellanoxHook),
 };
 
 const MARKER = /^# enroot-builtin: ([a-z0-9-]+)$/m;
