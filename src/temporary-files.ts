@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EnrootError, errorText } from './errors.js';
+import { log } from './log/log.js';
 
 const MARKER = '.enroot-tmp-';
 
@@ -65,7 +66,7 @@ export function cleanUpOnInterrupt(cleanup: () => void): () => void {
     try {
       cleanup();
     } catch (err) {
-      process.stderr.write(`[WARN] ${errorText(err)}\n`);
+      log.warn(errorText(err));
     }
   };
   const onSignal = (signal: NodeJS.Signals): void => {
